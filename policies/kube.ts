@@ -94,3 +94,74 @@ export function refOf(obj: KubeObject): string {
   const ns = namespaceOf(obj);
   return ns ? `${obj.kind}/${ns}/${nameOf(obj)}` : `${obj.kind}/${nameOf(obj)}`;
 }
+
+// ---- Cross-object helpers (selectors, quantities, scopes), shared by rules that relate objects. ----
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key?: string; operator?: string; values?: string[] }>;
+}
+
+/**
+ * Whether a metav1.LabelSelector selects these labels. An empty selector selects everything (the API's own
+ * semantics for NetworkPolicy/PDB); an absent one (undefined) selects nothing.
+ */
+export function labelSelectorMatches(selector: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
+  if (!selector || typeof selector !== "object") return false;
+  const have = labels ?? {};
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (have[k] !== v) return false;
+  for (const e of selector.matchExpressions ?? []) {
+    const key = e.key ?? "";
+    const present = Object.prototype.hasOwnProperty.call(have, key);
+    const values = e.values ?? [];
+    switch (e.operator) {
+      case "In": if (!present || !values.includes(have[key] as string)) return false; break;
+      case "NotIn": if (present && values.includes(have[key] as string)) return false; break;
+      case "Exists": if (!present) return false; break;
+      case "DoesNotExist": if (present) return false; break;
+      default: return false; // an operator the API would reject selects nothing
+    }
+  }
+  return true;
+}
+
+/** Whether a plain map selector (Service `spec.selector`, ReplicationController) selects these labels. */
+export function mapSelectorMatches(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+  if (!selector) return false;
+  const have = labels ?? {};
+  return Object.entries(selector).every(([k, v]) => have[k] === v);
+}
+
+const binarySuffixes: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const decimalSuffixes: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+
+/** A Kubernetes resource quantity (`500m`, `2Gi`, `1e3`, 4) as a number in base units; undefined if malformed. */
+export function parseQuantity(q: unknown): number | undefined {
+  if (typeof q === "number") return Number.isFinite(q) ? q : undefined;
+  if (typeof q !== "string") return undefined;
+  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$/.exec(q.trim());
+  if (!m) return undefined;
+  const base = Number(m[1]);
+  if (m[2]) return base * 10 ** Number(m[2].slice(1));
+  const suffix = m[3] ?? "";
+  return base * (binarySuffixes[suffix] ?? decimalSuffixes[suffix] ?? 1);
+}
+
+/** Kinds that live outside namespaces (the ones a platform or Helm chart commonly emits). */
+const clusterScopedKinds = new Set([
+  "Namespace", "Node", "PersistentVolume", "StorageClass", "PriorityClass", "RuntimeClass", "IngressClass",
+  "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "APIService", "CSIDriver", "CSINode",
+  "VolumeAttachment", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+  "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "PodSecurityPolicy", "CertificateSigningRequest",
+  "FlowSchema", "PriorityLevelConfiguration", "ClusterIssuer", "GatewayClass", "ClusterPolicy", "ComponentStatus",
+]);
+
+export function isNamespaced(kind: string): boolean {
+  return !clusterScopedKinds.has(kind);
+}
+
+/** Objects of the inventory in the same namespace as `obj` (unset namespaces compare equal). */
+export function sameNamespace(inventory: readonly KubeObject[], obj: KubeObject): KubeObject[] {
+  const ns = namespaceOf(obj) ?? "";
+  return inventory.filter((o) => (namespaceOf(o) ?? "") === ns);
+}

@@ -63,3 +63,16 @@ export interface Rule {
   /** Violation messages; an empty array is a pass. */
   validate(obj: KubeObject, ctx: RuleContext): string[] | NotApplicable;
 }
+
+/**
+ * Config property names that carry stack-level facts. A rule that declares one of these in its `configSchema`
+ * gets it filled from the stack spec (offline: `policies/spec-config.ts`; Pulumi CLI: the JSON written by
+ * `modelplane check --stack ENV --emit-pack-config FILE`). Use these names instead of inventing new ones.
+ *   allowedRegistries: string[]  ← spec.registry.allowed (registries images and model artifacts may come from)
+ *   gpuBudget: number            ← spec.gpu.budget (0 = no limit)
+ *   gpuProductLabel: string      ← spec.gpu.productLabel
+ *   gpuTaintKey: string          ← spec.gpu.taint.key
+ * `environment` and `exemptions` are reserved: the pack adds them to every policy's config.
+ */
+export const SPEC_CONFIG_KEYS = ["allowedRegistries", "gpuBudget", "gpuProductLabel", "gpuTaintKey"] as const;
+export type SpecConfigKey = (typeof SPEC_CONFIG_KEYS)[number];

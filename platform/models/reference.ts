@@ -32,10 +32,10 @@ export interface LayoutRef {
 const REPO_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
-export class ReferenceError_ extends Error {
+export class ModelRefError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "ReferenceError";
+    this.name = "ModelRefError";
   }
 }
 
@@ -55,11 +55,11 @@ export interface ParseOptions {
 
 export function parseReference(input: string, opts: ParseOptions = {}): ModelRef {
   const ref = input.trim();
-  if (!ref) throw new ReferenceError_("empty model reference");
+  if (!ref) throw new ModelRefError("empty model reference");
   const { rest, digest } = splitDigest(ref, input);
   if (rest.startsWith("layout:")) {
     const { path, tag } = splitLayoutTag(rest.slice("layout:".length), input);
-    if (!path) throw new ReferenceError_(`'${input}': layout reference needs a directory (layout:<dir>[:tag][@digest])`);
+    if (!path) throw new ModelRefError(`'${input}': layout reference needs a directory (layout:<dir>[:tag][@digest])`);
     const dir = isAbsolute(path) ? path : resolve(opts.cwd ?? process.cwd(), path);
     return withTagDigest({ kind: "layout", dir, repository: dir }, tag, digest);
   }
@@ -69,19 +69,19 @@ export function parseReference(input: string, opts: ParseOptions = {}): ModelRef
     remote = rest.slice("oci://".length);
     explicit = true;
   } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(rest)) {
-    throw new ReferenceError_(`'${input}': unsupported scheme (use oci://, layout: or a plain name)`);
+    throw new ModelRefError(`'${input}': unsupported scheme (use oci://, layout: or a plain name)`);
   }
   const slash = remote.indexOf("/");
   const first = slash < 0 ? remote : remote.slice(0, slash);
   const looksLikeHost = slash > 0 && (first.includes(".") || first.includes(":") || first === "localhost");
   if (explicit && !looksLikeHost && slash <= 0) {
-    throw new ReferenceError_(`'${input}': expected oci://host[:port]/repository[:tag][@digest]`);
+    throw new ModelRefError(`'${input}': expected oci://host[:port]/repository[:tag][@digest]`);
   }
   if (explicit || looksLikeHost) {
     const host = first;
     const { name, tag } = splitNameTag(remote.slice(slash + 1), input);
     if (!/^[A-Za-z0-9.-]+(?::[0-9]{1,5})?$|^\[[0-9a-fA-F:]+\](?::[0-9]{1,5})?$/.test(host)) {
-      throw new ReferenceError_(`'${input}': invalid registry host '${host}'`);
+      throw new ModelRefError(`'${input}': invalid registry host '${host}'`);
     }
     return withTagDigest({ kind: "registry", host, repository: checkRepo(name, input) }, tag, digest);
   }
@@ -103,7 +103,7 @@ function splitDigest(ref: string, input: string): { rest: string; digest?: strin
   const at = ref.lastIndexOf("@");
   if (at < 0) return { rest: ref };
   const digest = ref.slice(at + 1);
-  if (!isDigest(digest)) throw new ReferenceError_(`'${input}': invalid digest '${digest}' (expected sha256:<64 hex>)`);
+  if (!isDigest(digest)) throw new ModelRefError(`'${input}': invalid digest '${digest}' (expected sha256:<64 hex>)`);
   return { rest: ref.slice(0, at), digest };
 }
 
@@ -112,7 +112,7 @@ function splitNameTag(s: string, input: string): { name: string; tag?: string } 
   const colon = s.indexOf(":", lastSlash + 1);
   if (colon < 0) return { name: s };
   const tag = s.slice(colon + 1);
-  if (!isValidTag(tag)) throw new ReferenceError_(`'${input}': invalid tag '${tag}'`);
+  if (!isValidTag(tag)) throw new ModelRefError(`'${input}': invalid tag '${tag}'`);
   return { name: s.slice(0, colon), tag };
 }
 
@@ -121,13 +121,13 @@ function splitLayoutTag(s: string, input: string): { path: string; tag?: string 
   const colon = s.lastIndexOf(":");
   if (colon <= lastSlash) return { path: s };
   const tag = s.slice(colon + 1);
-  if (!isValidTag(tag)) throw new ReferenceError_(`'${input}': invalid tag '${tag}'`);
+  if (!isValidTag(tag)) throw new ModelRefError(`'${input}': invalid tag '${tag}'`);
   return { path: s.slice(0, colon), tag };
 }
 
 function checkRepo(name: string, input: string): string {
   if (!REPO_RE.test(name)) {
-    throw new ReferenceError_(
+    throw new ModelRefError(
       `'${input}': invalid repository name '${name}' (lowercase letters, digits, '.', '_', '-', '/' separated)`,
     );
   }

@@ -1,0 +1,285 @@
+/**
+ * A GPU-scheduled model server for one model: Deployment, Service, PodDisruptionBudget, NetworkPolicy,
+ * ServiceMonitor, PrometheusRule (SLO burn-rate alerts) and, with a canary, a second Deployment and Service
+ * with a Gateway API HTTPRoute splitting traffic by weight. Autoscaling is a separate component
+ * (AutoscalingPolicy) so teams can swap the engine without touching the server.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { COMPONENT_INFERENCE, selectorLabels, standardLabels } from "./labels.ts";
+import { modelServerPodTemplate } from "./model-server-pod.ts";
+import { assertDnsLabel, k8sName } from "./naming.ts";
+import { METRICS_PATH, SERVER_PORT, SERVER_PORT_NAME, durationBuckets } from "./server-contract.ts";
+import { sloRuleGroups } from "./slo-rules.ts";
+
+export const INFERENCE_SERVER_NAME = "modelplane-inference";
+
+export interface InferenceServiceResourcesArgs {
+  cpu?: pulumi.Input<string>;
+  memory?: pulumi.Input<string>;
+  /** Whole GPUs (or MIG slices) per replica; 0 = CPU only. Plain: it decides tolerations and node selection. */
+  gpu?: number;
+  gpuProduct?: string;
+  migProfile?: string;
+  shmSize?: pulumi.Input<string>;
+  cacheSize?: pulumi.Input<string>;
+  ephemeralStorage?: pulumi.Input<string>;
+}
+
+export interface GpuNodeArgs {
+  productLabel?: string;
+  taintKey?: string;
+  taintValue?: string;
+  taintEffect?: string;
+  migStrategy?: string;
+}
+
+export interface BatchingArgs {
+  maxBatchSize?: number;
+  maxQueueDelayMs?: number;
+  maxQueueSize?: number;
+  timeoutMs?: number;
+}
+
+export interface SloArgs {
+  /** Percent of requests that succeed, e.g. 99.9. */
+  availability: number;
+  latencyThresholdMs: number;
+  /** Percent of requests within the threshold. */
+  latencyTarget: number;
+}
+
+export interface CanaryArgs {
+  artifact: pulumi.Input<string>;
+  /** Percent of traffic (0-100) the canary receives. */
+  weight: number;
+  /** The Gateway the HTTPRoute attaches to. */
+  gatewayName: pulumi.Input<string>;
+  gatewayNamespace: pulumi.Input<string>;
+}
+
+export interface InferenceServiceArgs {
+  namespace: pulumi.Input<string>;
+  /** Model name: names the Kubernetes objects and the served model. Plain: Pulumi needs names up front. */
+  modelName: string;
+  /** OCI reference of the model artifact (pinned by digest outside dev). */
+  artifact: pulumi.Input<string>;
+  version?: pulumi.Input<string>;
+  /** Model server image, ideally `repo@sha256:...`. */
+  image: pulumi.Input<string>;
+  replicas?: number;
+  resources?: InferenceServiceResourcesArgs;
+  gpuNode?: GpuNodeArgs;
+  batching?: BatchingArgs;
+  /** Without an SLO no PrometheusRule is emitted. */
+  slo?: SloArgs;
+  canary?: CanaryArgs;
+  /** Seconds the server may take to pull, load and warm its model before the startup probe gives up. */
+  startupSeconds?: number;
+  drainSeconds?: number;
+  imagePullSecrets?: pulumi.Input<string>[];
+  priorityClassName?: pulumi.Input<string>;
+  labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Emit ServiceMonitor and PrometheusRule (needs the prometheus-operator CRDs). Default true. */
+  monitoring?: boolean;
+  /** Labels the Prometheus instance selects ServiceMonitors/PrometheusRules by (kube-prometheus-stack: `release`). */
+  monitoringSelector?: pulumi.Input<Record<string, string>>;
+  /** Namespaces (by name) allowed to reach the server besides its own: gateway, monitoring. */
+  allowedNamespaces?: pulumi.Input<string>[];
+}
+
+export class InferenceService extends pulumi.ComponentResource {
+  readonly deploymentName: pulumi.Output<string>;
+  readonly serviceName: pulumi.Output<string>;
+  /** In-cluster base URL of the Open Inference Protocol API. */
+  readonly endpoint: pulumi.Output<string>;
+  readonly deployment: k8s.apps.v1.Deployment;
+  readonly service: k8s.core.v1.Service;
+  readonly canaryDeployment?: k8s.apps.v1.Deployment;
+
+  constructor(name: string, args: InferenceServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("modelplane:index:InferenceService", name, {}, opts);
+    assertDnsLabel("modelName", args.modelName);
+    const r = args.resources ?? {};
+    const gpuCount = r.gpu ?? 0;
+    if (args.canary && !(args.canary.weight >= 0 && args.canary.weight <= 100)) {
+      throw new Error(`canary.weight: must be between 0 and 100, got ${args.canary.weight}`);
+    }
+    if (r.migProfile && gpuCount === 0) throw new Error("resources.migProfile: needs resources.gpu >= 1");
+    const replicas = args.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 0) throw new Error(`replicas: must be a whole number >= 0, got ${replicas}`);
+
+    const child = { parent: this };
+    const ns = args.namespace;
+    const objectName = k8sName(args.modelName);
+    const instance = args.modelName;
+    const selector = selectorLabels({ name: INFERENCE_SERVER_NAME, instance });
+    const labels = standardLabels({ name: INFERENCE_SERVER_NAME, instance, component: COMPONENT_INFERENCE, version: args.version, extra: args.labels });
+    const drainSeconds = args.drainSeconds ?? 30;
+    const startupSeconds = args.startupSeconds ?? 300;
+    const b = args.batching ?? {};
+    const buckets = durationBuckets(args.slo ? [args.slo.latencyThresholdMs / 1000] : []);
+    const serverFlags = (artifact: pulumi.Input<string>) =>
+      pulumi.output(artifact).apply((a) => ({
+        model: args.modelName,
+        artifact: a,
+        port: SERVER_PORT,
+        maxBatchSize: b.maxBatchSize ?? 8,
+        maxQueueDelayMs: b.maxQueueDelayMs ?? 2,
+        maxQueueSize: b.maxQueueSize ?? 256,
+        timeoutMs: b.timeoutMs ?? 30_000,
+        durationBuckets: buckets,
+        drainSeconds,
+      }));
+    const podFor = (track: string, artifact: pulumi.Input<string>) =>
+      modelServerPodTemplate({
+        labels: pulumi.all([labels]).apply(([l]) => ({ ...l, "modelplane.dev/track": track })),
+        image: args.image,
+        server: serverFlags(artifact),
+        cpu: r.cpu ?? "1",
+        memory: r.memory ?? "2Gi",
+        shmSize: r.shmSize ?? "1Gi",
+        cacheSize: r.cacheSize ?? "10Gi",
+        ephemeralStorage: r.ephemeralStorage ?? "12Gi",
+        gpu: {
+          count: gpuCount,
+          product: r.gpuProduct,
+          migProfile: r.migProfile,
+          migStrategy: args.gpuNode?.migStrategy,
+          productLabel: args.gpuNode?.productLabel,
+          taintKey: args.gpuNode?.taintKey,
+          taintValue: args.gpuNode?.taintValue,
+          taintEffect: args.gpuNode?.taintEffect,
+        },
+        startupSeconds,
+        drainSeconds,
+        imagePullSecrets: args.imagePullSecrets ?? [],
+        priorityClassName: args.priorityClassName,
+        spreadSelector: selector,
+      });
+    const trackSelector = (track: string) => selector.apply((s) => ({ ...s, "modelplane.dev/track": track }));
+
+    this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
+      metadata: { name: objectName, namespace: ns, labels },
+      spec: {
+        replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: trackSelector("stable") },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+        template: podFor("stable", args.artifact),
+      },
+    }, child);
+
+    const service = (svcName: string, logical: string, track?: string) =>
+      new k8s.core.v1.Service(logical, {
+        metadata: { name: svcName, namespace: ns, labels },
+        spec: {
+          type: "ClusterIP",
+          selector: track ? trackSelector(track) : selector,
+          ports: [{ name: SERVER_PORT_NAME, port: 80, targetPort: SERVER_PORT_NAME, protocol: "TCP" }],
+        },
+      }, child);
+    // Without a canary the Service selects every replica; with one, stable and canary each get their own
+    // Service and the HTTPRoute does the weighting, so the split is exact rather than proportional to pods.
+    this.service = service(objectName, `${name}-service`, args.canary ? "stable" : undefined);
+
+    new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
+      metadata: { name: objectName, namespace: ns, labels },
+      spec: {
+        // maxUnavailable (not minAvailable) so a drain never deadlocks at 1 replica or after scale-to-zero.
+        maxUnavailable: 1,
+        unhealthyPodEvictionPolicy: "AlwaysAllow",
+        selector: { matchLabels: selector },
+      },
+    }, child);
+
+    new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
+      metadata: { name: objectName, namespace: ns, labels },
+      spec: {
+        podSelector: { matchLabels: selector },
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [{
+          from: pulumi.output(args.allowedNamespaces ?? []).apply((names) => [
+            { podSelector: {} },
+            ...names.map((n) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": n } } })),
+          ]),
+          ports: [{ port: SERVER_PORT, protocol: "TCP" }],
+        }],
+        egress: [
+          // DNS, then the model registry (HTTPS or the distribution registry's plain port).
+          { to: [{ namespaceSelector: {} }], ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] },
+          { ports: [{ port: 443, protocol: "TCP" }, { port: 5000, protocol: "TCP" }] },
+        ],
+      },
+    }, child);
+
+    let canary: k8s.apps.v1.Deployment | undefined;
+    if (args.canary) {
+      const canaryName = k8sName(args.modelName, "canary");
+      canary = new k8s.apps.v1.Deployment(`${name}-canary`, {
+        metadata: { name: canaryName, namespace: ns, labels },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: trackSelector("canary") },
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+          template: podFor("canary", args.canary.artifact),
+        },
+      }, child);
+      const canaryService = service(canaryName, `${name}-canary-service`, "canary");
+      const weight = args.canary.weight;
+      new k8s.apiextensions.CustomResource(`${name}-route`, {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "HTTPRoute",
+        metadata: { name: objectName, namespace: ns, labels },
+        spec: {
+          parentRefs: [{ name: args.canary.gatewayName, namespace: args.canary.gatewayNamespace }],
+          rules: [{
+            matches: [{ path: { type: "PathPrefix", value: `/v2/models/${args.modelName}` } }],
+            backendRefs: [
+              { name: this.service.metadata.name, port: 80, weight: 100 - weight },
+              { name: canaryService.metadata.name, port: 80, weight },
+            ],
+          }],
+        },
+      }, child);
+    }
+    this.canaryDeployment = canary;
+
+    if (args.monitoring ?? true) {
+      const monLabels = pulumi.all([labels, pulumi.output(args.monitoringSelector ?? {})]).apply(([l, m]) => ({ ...l, ...m }));
+      new k8s.apiextensions.CustomResource(`${name}-servicemonitor`, {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        metadata: { name: objectName, namespace: ns, labels: monLabels },
+        spec: {
+          selector: { matchLabels: selector },
+          namespaceSelector: { matchNames: [ns] },
+          endpoints: [{ port: SERVER_PORT_NAME, path: METRICS_PATH, interval: "15s", scrapeTimeout: "10s" }],
+        },
+      }, child);
+      if (args.slo) {
+        const slo = args.slo;
+        new k8s.apiextensions.CustomResource(`${name}-slo-rules`, {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "PrometheusRule",
+          metadata: { name: k8sName(args.modelName, "slo"), namespace: ns, labels: monLabels },
+          spec: {
+            groups: pulumi.output(ns).apply((namespace) =>
+              sloRuleGroups({
+                namespace,
+                model: args.modelName,
+                availability: slo.availability,
+                latencyThresholdSeconds: slo.latencyThresholdMs / 1000,
+                latencyTarget: slo.latencyTarget,
+              })),
+          },
+        }, child);
+      }
+    }
+
+    this.deploymentName = this.deployment.metadata.name;
+    this.serviceName = this.service.metadata.name;
+    this.endpoint = pulumi.interpolate`http://${this.service.metadata.name}.${ns}.svc.cluster.local`;
+    this.registerOutputs({ deploymentName: this.deploymentName, serviceName: this.serviceName, endpoint: this.endpoint });
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Observability for the platform: kube-prometheus-stack (Prometheus, Alertmanager, Grafana, the operator that
+ * reads ServiceMonitors and PrometheusRules), prometheus-adapter exposing pending requests per pod to HPAs,
+ * the DCGM exporter for GPU metrics, and Grafana dashboards as ConfigMaps.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { alertmanagerConfig, type AlertReceiverArgs } from "./alertmanager.ts";
+import { DCGM_EXPORTER, KUBE_PROMETHEUS_STACK, PROMETHEUS_ADAPTER } from "./charts.ts";
+import { gpuDashboard, inferenceDashboard } from "./dashboards.ts";
+import { standardLabels } from "./labels.ts";
+import { METRIC_PENDING } from "./server-contract.ts";
+
+export interface MonitoringStackArgs {
+  namespace: pulumi.Input<string>;
+  /** Create the namespace (false when the caller manages it). Default true. */
+  createNamespace?: boolean;
+  chartVersion?: pulumi.Input<string>;
+  adapterChartVersion?: pulumi.Input<string>;
+  dcgmChartVersion?: pulumi.Input<string>;
+  retention?: pulumi.Input<string>;
+  storageSize?: pulumi.Input<string>;
+  storageClass?: pulumi.Input<string>;
+  /** Install the DCGM exporter (skip when the GPU Operator already runs one). */
+  dcgmExporter?: boolean;
+  /** GPU dashboards (DCGM metrics exist, from here or from the GPU Operator). */
+  gpuDashboards?: boolean;
+  alertReceivers?: pulumi.Input<AlertReceiverArgs[]>;
+  /** Release name; ServiceMonitors and PrometheusRules must carry `release: <name>` to be picked up. */
+  releaseName?: string;
+  labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+export class MonitoringStack extends pulumi.ComponentResource {
+  /** Labels a ServiceMonitor/PrometheusRule needs for this Prometheus to select it. */
+  readonly ruleSelector: pulumi.Output<Record<string, string>>;
+  /** In-cluster Prometheus URL (KEDA triggers, adapters). */
+  readonly prometheusUrl: pulumi.Output<string>;
+  readonly namespace: pulumi.Output<string>;
+
+  constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("modelplane:index:MonitoringStack", name, {}, opts);
+    const child = { parent: this };
+    const release = args.releaseName ?? "kube-prometheus-stack";
+    const labels = standardLabels({ name: "monitoring", instance: release, component: "monitoring", extra: args.labels });
+    let ns: pulumi.Output<string> = pulumi.output(args.namespace);
+    const deps: pulumi.Resource[] = [];
+    if (args.createNamespace ?? true) {
+      // Node exporter needs host access: the monitoring namespace is `privileged`, kept apart from the models.
+      const nsRes = new k8s.core.v1.Namespace(`${name}-namespace`, {
+        metadata: { name: args.namespace, labels: pulumi.all([labels]).apply(([l]) => ({ ...l, "pod-security.kubernetes.io/enforce": "privileged" })) },
+      }, child);
+      ns = nsRes.metadata.name;
+      deps.push(nsRes);
+    }
+    const chartOpts = { parent: this, dependsOn: deps };
+
+    const storage = pulumi.all([args.storageSize ?? "50Gi", args.storageClass ?? ""]).apply(([size, cls]) => ({
+      volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], ...(cls ? { storageClassName: cls } : {}), resources: { requests: { storage: size } } } },
+    }));
+    new k8s.helm.v4.Chart(`${name}-kube-prometheus-stack`, {
+      name: release,
+      namespace: ns,
+      chart: KUBE_PROMETHEUS_STACK.chart,
+      version: args.chartVersion ?? KUBE_PROMETHEUS_STACK.version,
+      repositoryOpts: { repo: KUBE_PROMETHEUS_STACK.repo },
+      values: {
+        prometheus: {
+          prometheusSpec: {
+            retention: args.retention ?? "15d",
+            storageSpec: storage,
+            // Select ServiceMonitors/PrometheusRules in every namespace, by the release label only.
+            serviceMonitorSelectorNilUsesHelmValues: false,
+            ruleSelectorNilUsesHelmValues: false,
+            serviceMonitorSelector: { matchLabels: { release } },
+            ruleSelector: { matchLabels: { release } },
+          },
+        },
+        alertmanager: { config: pulumi.secret(pulumi.output(args.alertReceivers ?? []).apply(alertmanagerConfig)) },
+        grafana: { sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", searchNamespace: "ALL" } } },
+      },
+    }, chartOpts);
+
+    this.prometheusUrl = pulumi.interpolate`http://prometheus-operated.${ns}.svc:9090`;
+    new k8s.helm.v4.Chart(`${name}-prometheus-adapter`, {
+      name: "prometheus-adapter",
+      namespace: ns,
+      chart: PROMETHEUS_ADAPTER.chart,
+      version: args.adapterChartVersion ?? PROMETHEUS_ADAPTER.version,
+      repositoryOpts: { repo: PROMETHEUS_ADAPTER.repo },
+      values: {
+        prometheus: { url: pulumi.interpolate`http://prometheus-operated.${ns}.svc`, port: 9090 },
+        rules: {
+          default: false,
+          // Pending requests per pod, the metric HPA-based AutoscalingPolicies target.
+          custom: [{
+            seriesQuery: `${METRIC_PENDING}{namespace!="",pod!=""}`,
+            resources: { overrides: { namespace: { resource: "namespace" }, pod: { resource: "pod" } } },
+            name: { matches: `^${METRIC_PENDING}$`, as: METRIC_PENDING },
+            metricsQuery: "sum(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)",
+          }],
+        },
+      },
+    }, chartOpts);
+
+    if (args.dcgmExporter) {
+      new k8s.helm.v4.Chart(`${name}-dcgm-exporter`, {
+        name: "dcgm-exporter",
+        namespace: ns,
+        chart: DCGM_EXPORTER.chart,
+        version: args.dcgmChartVersion ?? DCGM_EXPORTER.version,
+        repositoryOpts: { repo: DCGM_EXPORTER.repo },
+        values: { serviceMonitor: { enabled: true, additionalLabels: { release } } },
+      }, chartOpts);
+    }
+
+    const dashboards = [inferenceDashboard, ...(args.gpuDashboards ?? args.dcgmExporter ?? false ? [gpuDashboard] : [])];
+    for (const d of dashboards) {
+      const uid = String(d["uid"]);
+      new k8s.core.v1.ConfigMap(`${name}-dashboard-${uid}`, {
+        metadata: { name: `dashboard-${uid}`, namespace: ns, labels: pulumi.all([labels]).apply(([l]) => ({ ...l, grafana_dashboard: "1" })) },
+        data: { [`${uid}.json`]: JSON.stringify(d) },
+      }, { parent: this, dependsOn: deps });
+    }
+
+    this.namespace = ns;
+    this.ruleSelector = pulumi.output<Record<string, string>>({ release });
+    this.registerOutputs({ namespace: this.namespace, prometheusUrl: this.prometheusUrl, ruleSelector: this.ruleSelector });
+  }
+}

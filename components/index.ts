@@ -1,0 +1,13 @@
+export { InferenceService, INFERENCE_SERVER_NAME } from "./InferenceService.ts";
+export type { InferenceServiceArgs, InferenceServiceResourcesArgs, GpuNodeArgs, BatchingArgs, SloArgs, CanaryArgs } from "./InferenceService.ts";
+export { AutoscalingPolicy } from "./AutoscalingPolicy.ts";
+export type { AutoscalingPolicyArgs } from "./AutoscalingPolicy.ts";
+export { ModelRegistry } from "./ModelRegistry.ts";
+export type { ModelRegistryArgs, ServerImageBuildArgs } from "./ModelRegistry.ts";
+export { MonitoringStack } from "./MonitoringStack.ts";
+export type { MonitoringStackArgs } from "./MonitoringStack.ts";
+export { GpuSharing, timeSlicingConfig } from "./GpuSharing.ts";
+export type { GpuSharingArgs } from "./GpuSharing.ts";
+export { ModelPlatform, ENVIRONMENT_LABEL } from "./ModelPlatform.ts";
+export type { ModelPlatformArgs } from "./ModelPlatform.ts";
+export { sloRuleGroups } from "./slo-rules.ts";

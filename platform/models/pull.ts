@@ -1,0 +1,100 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { layerPath, parseModelManifest, type ModelConfig, type OciManifest } from "./artifact.ts";
+import { digestFile, DigestMismatchError, SizeMismatchError } from "./digest.ts";
+import { InvalidArtifactError } from "./errors.ts";
+import { readBytesFrom } from "./read-stream.ts";
+import type { ArtifactStore } from "./store.ts";
+import { verifyBytes, writeVerified } from "./verify.ts";
+
+export interface PulledArtifact {
+  digest: string;
+  manifest: OciManifest;
+  manifestBytes: Buffer;
+  config: ModelConfig;
+  /** Paths inside the artifact, '/'-separated, in layer order. */
+  files: string[];
+}
+
+export interface PullOptions {
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+const MAX_CONFIG = 4 << 20;
+
+/** Manifest and config only: what `inspect` shows, no weights moved. */
+export async function fetchModelInfo(store: ArtifactStore, repo: string, reference: string, signal?: AbortSignal) {
+  const m = await store.getManifest(repo, reference, signal);
+  const what = `${repo}@${m.digest}`;
+  const manifest = parseModelManifest(m.bytes, what);
+  if (manifest.config.size > MAX_CONFIG) throw new InvalidArtifactError(`${what}: config blob too large (${manifest.config.size} bytes)`);
+  const raw = await readBytesFrom(await store.fetchBlob(repo, manifest.config, signal), manifest.config.size + 1);
+  const config = JSON.parse(verifyBytes(raw, manifest.config, `config of ${what}`).toString("utf8")) as ModelConfig;
+  return { digest: m.digest, manifest, manifestBytes: m.bytes, config };
+}
+
+/**
+ * Pull every layer of a model artifact into `dir` (created; must not hold a previous
+ * pull). Each file is hashed as it streams and renamed into place only when its digest
+ * matches; on any failure `dir` is removed, so a caller never sees a half-verified pull.
+ */
+export async function pullArtifact(store: ArtifactStore, repo: string, reference: string, dir: string, opts: PullOptions = {}): Promise<PulledArtifact> {
+  await mkdir(dir, { recursive: true });
+  try {
+    const info = await fetchModelInfo(store, repo, reference, opts.signal);
+    const total = info.manifest.layers.reduce((n, l) => n + l.size, 0);
+    let done = 0;
+    opts.onProgress?.(0, total);
+    const files: string[] = [];
+    for (const layer of info.manifest.layers) {
+      const rel = layerPath(layer);
+      const dest = join(dir, ...rel.split("/"));
+      await mkdir(dirname(dest), { recursive: true });
+      const source = await store.fetchBlob(repo, layer, opts.signal);
+      await writeVerified(source, dest, layer, `${rel} (${repo})`, (n) => {
+        done += n;
+        opts.onProgress?.(done, total);
+      }, opts.signal);
+      files.push(rel);
+    }
+    return { ...info, files };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Re-hash files already on disk against their manifest: a cache hit is verified too, with no network. */
+export async function verifyPulled(dir: string, manifest: OciManifest): Promise<void> {
+  for (const layer of manifest.layers) {
+    const rel = layerPath(layer);
+    const { digest, size } = await digestFile(join(dir, ...rel.split("/")));
+    if (digest !== layer.digest) throw new DigestMismatchError(layer.digest, digest, `${rel} in ${dir}`);
+    if (size !== layer.size) throw new SizeMismatchError(layer.size, size, `${rel} in ${dir}`);
+  }
+}
+
+/** A fresh sibling directory name for staging a pull before it is moved into place. */
+export function stagingDir(parent: string): string {
+  return join(parent, `.pull-${process.pid}-${randomBytes(4).toString("hex")}`);
+}
+
+/** Move the verified files of a staged pull into `target`, replacing same-named files. */
+export async function moveInto(staging: string, files: string[], target: string): Promise<void> {
+  for (const rel of files) {
+    const to = join(target, ...rel.split("/"));
+    await mkdir(dirname(to), { recursive: true });
+    await rename(join(staging, ...rel.split("/")), to);
+  }
+  await rm(staging, { recursive: true, force: true });
+}
+
+export async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
