@@ -37,8 +37,8 @@ export class AutoscalingPolicy extends pulumi.ComponentResource {
   readonly resourceName: pulumi.Output<string>;
 
   constructor(name: string, args: AutoscalingPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("modelplane:index:AutoscalingPolicy", name, {}, opts);
     validate(args);
+    super("modelplane:index:AutoscalingPolicy", name, {}, opts);
     const child = { parent: this };
     const objectName = k8sName(args.modelName);
     const labels = standardLabels({ name: "modelplane-autoscaler", instance: args.modelName, component: "autoscaling", extra: args.labels });

@@ -44,7 +44,6 @@ export class GpuSharing extends pulumi.ComponentResource {
   readonly podsPerGpu: number;
 
   constructor(name: string, args: GpuSharingArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("modelplane:index:GpuSharing", name, {}, opts);
     if (!(GPU_SHARING_MODES as readonly string[]).includes(args.mode)) {
       throw new Error(`gpu.sharing: must be one of ${GPU_SHARING_MODES.join(", ")}, got '${args.mode}'`);
     }
@@ -56,6 +55,7 @@ export class GpuSharing extends pulumi.ComponentResource {
     if (args.mode === "mig" && !MIG_STRATEGIES.includes(migStrategy)) {
       throw new Error(`gpu.migStrategy: must be single or mixed, got '${migStrategy}'`);
     }
+    super("modelplane:index:GpuSharing", name, {}, opts);
     const child = { parent: this };
     const labels = standardLabels({ name: "gpu-operator", instance: name, component: "gpu", extra: args.labels });
     // The operator's driver and toolkit containers are privileged by necessity; they get their own namespace.

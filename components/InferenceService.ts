@@ -98,16 +98,12 @@ export class InferenceService extends pulumi.ComponentResource {
   readonly canaryDeployment?: k8s.apps.v1.Deployment;
 
   constructor(name: string, args: InferenceServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Invalid arguments fail before anything is registered, so a failed construction leaves nothing behind.
+    validateArgs(args);
     super("modelplane:index:InferenceService", name, {}, opts);
-    assertDnsLabel("modelName", args.modelName);
     const r = args.resources ?? {};
     const gpuCount = r.gpu ?? 0;
-    if (args.canary && !(args.canary.weight >= 0 && args.canary.weight <= 100)) {
-      throw new Error(`canary.weight: must be between 0 and 100, got ${args.canary.weight}`);
-    }
-    if (r.migProfile && gpuCount === 0) throw new Error("resources.migProfile: needs resources.gpu >= 1");
     const replicas = args.replicas ?? 1;
-    if (!Number.isInteger(replicas) || replicas < 0) throw new Error(`replicas: must be a whole number >= 0, got ${replicas}`);
 
     const child = { parent: this };
     const ns = args.namespace;
@@ -282,4 +278,17 @@ export class InferenceService extends pulumi.ComponentResource {
     this.endpoint = pulumi.interpolate`http://${this.service.metadata.name}.${ns}.svc.cluster.local`;
     this.registerOutputs({ deploymentName: this.deploymentName, serviceName: this.serviceName, endpoint: this.endpoint });
   }
+}
+
+function validateArgs(args: InferenceServiceArgs): void {
+  assertDnsLabel("modelName", args.modelName);
+  const r = args.resources ?? {};
+  const gpu = r.gpu ?? 0;
+  if (!Number.isInteger(gpu) || gpu < 0) throw new Error(`resources.gpu: must be a whole number of GPUs >= 0, got ${gpu}`);
+  if (r.migProfile && gpu === 0) throw new Error("resources.migProfile: needs resources.gpu >= 1");
+  if (args.canary && !(args.canary.weight >= 0 && args.canary.weight <= 100)) {
+    throw new Error(`canary.weight: must be between 0 and 100, got ${args.canary.weight}`);
+  }
+  const replicas = args.replicas ?? 1;
+  if (!Number.isInteger(replicas) || replicas < 0) throw new Error(`replicas: must be a whole number >= 0, got ${replicas}`);
 }

@@ -54,11 +54,11 @@ export class ModelRegistry extends pulumi.ComponentResource {
   readonly serverImage?: pulumi.Output<string>;
 
   constructor(name: string, args: ModelRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("modelplane:index:ModelRegistry", name, {}, opts);
     if (!(REGISTRY_MODES as readonly string[]).includes(args.mode)) {
       throw new Error(`registry.mode: must be one of ${REGISTRY_MODES.join(", ")}, got '${args.mode}'`);
     }
     if (args.mode === "external" && !args.server) throw new Error("registry.server: required for an external registry");
+    super("modelplane:index:ModelRegistry", name, {}, opts);
     const child = { parent: this };
     const ns = args.namespace;
     const objectName = "model-registry";

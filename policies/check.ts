@@ -226,16 +226,19 @@ export function checkSynth(
   return { ...report, stack: synth.stack, preview: synth.preview };
 }
 
-type SynthesizeStack = (ref: string, opts: { cwd?: string; preview?: boolean }) => Promise<SynthResult & { spec: PlatformSpec }>;
-
-// Loaded on demand: checking manifests must not pay for Pulumi.
-const ENGINE_MODULE = "../platform/engine/index.ts";
-
+/**
+ * Loads the stack, runs the real program under mocks (preview: unknown outputs stay unknown, as in
+ * `pulumi preview`; update: filled in) and checks the result. Pulumi is loaded only here, on demand.
+ */
 export async function checkStack(
   ref: string,
   opts: { cwd?: string; preview?: boolean; today?: string; config?: PackConfig } = {},
-): Promise<StackReport> {
-  const { synthesizeStack } = (await import(ENGINE_MODULE)) as { synthesizeStack: SynthesizeStack };
-  const synth = await synthesizeStack(ref, { ...(opts.cwd ? { cwd: opts.cwd } : {}), preview: opts.preview ?? false });
-  return checkSynth(synth, opts);
+): Promise<StackReport & { file: string }> {
+  const cwd = opts.cwd ?? process.cwd();
+  const spec = await import("../platform/spec/index.ts");
+  const engine = await import("../platform/engine/index.ts");
+  const loaded = spec.loadStack(ref, { cwd });
+  const synth = await engine.synthesizeLoaded(loaded, { preview: opts.preview ?? false });
+  const file = spec.displayFile(synth.file, cwd);
+  return { ...checkSynth(synth, { ...opts, stackFile: file }), file };
 }

@@ -6,10 +6,17 @@
 import type { PlatformSpec } from "../platform/spec/types.ts";
 import type { Rule } from "./rule.ts";
 
+/** The stack's allow-list plus its own registry (where the server image and models are pushed). */
+function registries(spec: PlatformSpec): string[] {
+  const server = spec.registry.server?.trim();
+  if (spec.registry.allowed.length === 0) return [];
+  return [...new Set([...spec.registry.allowed, ...(server ? [server] : [])])];
+}
+
 const bindings: Record<string, (spec: PlatformSpec) => unknown> = {
-  allowedRegistries: (s) => s.registry.allowed,
+  allowedRegistries: registries,
   // The canonical allowed-registries rule names its list `registries`.
-  registries: (s) => s.registry.allowed,
+  registries,
   gpuBudget: (s) => s.gpu.budget,
   gpuProductLabel: (s) => s.gpu.productLabel,
   gpuTaintKey: (s) => s.gpu.taint.key,
@@ -21,7 +28,7 @@ export function specConfigFor(rule: Rule, spec: PlatformSpec): Record<string, un
     const bind = bindings[key];
     if (!bind) continue;
     const value = bind(spec);
-    // An empty allow-list in the stack means "not restricted here": keep the rule's own default.
+    // An empty allow-list in the stack means "not restricted by the stack": the rule keeps its own default.
     if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
     out[key] = value;
   }

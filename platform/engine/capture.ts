@@ -81,8 +81,19 @@ export async function captureProgram(program: Program, opts: CaptureOptions): Pr
     };
 
     let returned: Record<string, unknown> = {};
-    await runInPulumiStack(async () => (returned = (await program()) ?? {}));
+    // A program error is kept and rethrown once the stack is complete: thrown inside the stack's init it
+    // would also surface later as an unhandled rejection, and half-sent registrations would leak into the next run.
+    let failure: { error: unknown } | undefined;
+    await runInPulumiStack(async () => {
+      try {
+        returned = (await program()) ?? {};
+      } catch (error) {
+        failure = { error };
+      }
+      return failure ? {} : returned;
+    });
     await waitForRPCs();
+    if (failure) throw failure.error;
     return { resources, outputs: await resolveOutputs(returned) };
   } finally {
     running = false;

@@ -4,7 +4,7 @@
  * releases, image builds) are described rather than dropped, so the output accounts for everything.
  */
 import { stringify } from "yaml";
-import type { CapturedResource } from "./types.ts";
+import { isDeployable, type CapturedResource } from "./types.ts";
 
 export const SECRET_MASK = "<secret>";
 
@@ -63,7 +63,7 @@ export function renderResources(resources: CapturedResource[]): RenderedFile[] {
     return candidate;
   };
   for (const r of resources) {
-    if (!r.custom || r.type.startsWith("pulumi:providers:")) continue;
+    if (!isDeployable(r)) continue;
     if (isKubernetesObject(r)) {
       const obj = manifestOf(r);
       const kind = String(obj["kind"]);

@@ -1,5 +1,5 @@
 /** The resource tree (component → children) and counts by kind, as `modelplane synth` prints them. */
-import type { CapturedResource } from "./types.ts";
+import { isDeployable, type CapturedResource } from "./types.ts";
 
 export function kindOf(r: CapturedResource): string {
   if (r.type.startsWith("kubernetes:") && typeof r.inputs["kind"] === "string") return r.inputs["kind"] as string;
@@ -20,7 +20,7 @@ export function renderTree(resources: CapturedResource[]): string {
   const lines: string[] = [];
   const walk = (r: CapturedResource, prefix: string, last: boolean, depth: number) => {
     const branch = depth === 0 ? "" : last ? "└─ " : "├─ ";
-    const label = r.custom ? `${kindOf(r)} ${displayName(r)}` : `${r.type} ${r.name}`;
+    const label = r.custom ? `${kindOf(r)} ${displayName(r)}` : `${r.type} ${r.name}`; // components: type and logical name
     lines.push(`${prefix}${branch}${label}`);
     const kids = (children.get(r.urn) ?? []).slice().sort(byKindThenName);
     const nextPrefix = depth === 0 ? "" : prefix + (last ? "   " : "│  ");
@@ -43,7 +43,7 @@ function byKindThenName(a: CapturedResource, b: CapturedResource): number {
 export function countByKind(resources: CapturedResource[]): Array<[string, number]> {
   const counts = new Map<string, number>();
   for (const r of resources) {
-    if (!r.custom) continue;
+    if (!isDeployable(r)) continue;
     counts.set(kindOf(r), (counts.get(kindOf(r)) ?? 0) + 1);
   }
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));

@@ -39,3 +39,13 @@ export interface SynthResult {
   /** Stack outputs of the program. */
   outputs: Record<string, unknown>;
 }
+
+/**
+ * A resource Pulumi would create: custom resources, and components a provider implements (a Helm release),
+ * as opposed to components of this program, which are only grouping.
+ */
+export function isDeployable(r: Pick<CapturedResource, "custom" | "type">): boolean {
+  if (r.custom) return !r.type.startsWith("pulumi:providers:");
+  const pkg = r.type.split(":")[0];
+  return pkg !== "modelplane" && pkg !== "pulumi";
+}

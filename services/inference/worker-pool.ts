@@ -56,7 +56,25 @@ class PooledWorker {
   get busy(): boolean {
     return this.pending !== undefined;
   }
+  /** Terminating a thread while onnxruntime computes aborts the whole process, so wait for the run first. */
+  async stop(): Promise<void> {
+    while (this.current) await this.current.catch(() => undefined);
+    await this.worker.terminate();
+  }
+
+  private current: Promise<RunResult> | undefined;
+
   run(feeds: Record<string, Feed>): Promise<RunResult> {
+    const p = this.send(feeds);
+    this.current = p;
+    const clear = (): void => {
+      if (this.current === p) this.current = undefined;
+    };
+    p.then(clear, clear);
+    return p;
+  }
+
+  private send(feeds: Record<string, Feed>): Promise<RunResult> {
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject };
       const transfer: ArrayBuffer[] = [];
@@ -117,7 +135,7 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    await Promise.all(this.workers.map((w) => w.stop()));
   }
 }
 

@@ -50,7 +50,8 @@ export function http(
 ): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const url = new URL(path, base);
-    const req = request(url, { method, headers: { ...(body !== undefined ? { "content-length": Buffer.byteLength(body) } : {}), ...headers } }, (res) => {
+        const length = body !== undefined && !("transfer-encoding" in headers) ? { "content-length": Buffer.byteLength(body) } : {};
+    const req = request(url, { method, headers: { ...length, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {

@@ -3,10 +3,11 @@
  * - capabilities-add-restricted: PSS baseline, add only from the default Docker set;
  * - capabilities-restricted: PSS restricted, drop ALL and add at most NET_BIND_SERVICE;
  * - capabilities-drop-all: drop ALL (independent of what is added);
- * - capabilities-drop-net-raw: drop NET_RAW (or ALL).
+ * - capabilities-drop-net-raw: drop NET_RAW (or ALL), read as the runtime reads it (`CAP_NET_RAW` counts): no
+ *   admission standard checks this one, so what matters is what the runtime does.
  */
 import type { Rule } from "../../rule.ts";
-import { capsOf, containerRule } from "./support.ts";
+import { capsOf, containerRule, runtimeCapName } from "./support.ts";
 
 /** The capabilities PSS baseline lets a container add (the container runtime's default set). */
 export const BASELINE_CAPABILITIES: readonly string[] = [
@@ -66,7 +67,7 @@ export const capabilitiesDropNetRaw: Rule = containerRule(
     remediation: 'Set securityContext.capabilities.drop: ["ALL"] (or at least NET_RAW).',
   },
   (c) => {
-    const drop = capsOf(c, "drop");
+    const drop = capsOf(c, "drop").map(runtimeCapName);
     return drop.includes("ALL") || drop.includes("NET_RAW") ? [] : ["does not drop NET_RAW"];
   },
 );

@@ -1,6 +1,6 @@
 /**
  * References between objects of the same input resolve: a Service or NetworkPolicy selects some pods, an Ingress
- * backend names a Service, an HPA / ScaledObject / PDB targets something that exists. A reference to something
+ * backend names a Service, an HPA / PDB targets something that exists (ScaledObject targets: keda-scaledobject-sane). A reference to something
  * outside the input (another stack, a Helm release) shows up here too: exempt it with a reason.
  */
 import { NOT_APPLICABLE, type KubeObject, type Rule } from "../../rule.ts";
@@ -28,12 +28,12 @@ export const danglingReference: Rule = {
   id: "dangling-reference",
   group: "reliability",
   severity: "medium",
-  description: "Services and NetworkPolicies must select existing pods; Ingress backends, HPA, ScaledObject and PDB targets must exist.",
+  description: "Services and NetworkPolicies must select existing pods; Ingress backends and HPA targets must exist.",
   rationale:
     "A selector that matches nothing fails silently: a Service with no endpoints returns connection errors, an " +
     "autoscaler with no target never scales, a PDB that selects nothing protects nothing.",
   remediation: "Fix the selector or name so it matches the intended workload (labels of its pod template).",
-  kinds: ["Service", "NetworkPolicy", "Ingress", "HorizontalPodAutoscaler", "ScaledObject", "PodDisruptionBudget"],
+  kinds: ["Service", "NetworkPolicy", "Ingress", "HorizontalPodAutoscaler", "PodDisruptionBudget"],
   needsInventory: true,
   validate(obj, ctx) {
     const inv = ctx.inventory;

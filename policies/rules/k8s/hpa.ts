@@ -1,6 +1,7 @@
 /**
- * Autoscalers, HPA v2 and KEDA ScaledObject alike (KEDA drives an HPA of its own):
- * - hpa-sane: bounds that make sense (min ≤ max, max ≥ 2, HPA min ≥ 1; KEDA may scale to zero);
+ * Autoscalers (HPA v2; a KEDA ScaledObject counts as the workload's autoscaler wherever one is looked for):
+ * - hpa-sane: HPA bounds that make sense (min ≤ max, max ≥ 2, min ≥ 1); ScaledObject bounds are judged by
+ *   keda-scaledobject-sane, so a bad ScaledObject is reported once;
  * - hpa-required: every Deployment is scaled by an HPA or a ScaledObject;
  * - hpa-replicas-conflict: an autoscaled workload leaves spec.replicas unset, or every apply resets the scale.
  */
@@ -11,12 +12,12 @@ export const hpaSane: Rule = {
   id: "hpa-sane",
   group: "reliability",
   severity: "medium",
-  description: "HorizontalPodAutoscalers and KEDA ScaledObjects need min ≤ max, max ≥ 2, and (HPA) min ≥ 1.",
+  description: "HorizontalPodAutoscalers need minReplicas ≤ maxReplicas, maxReplicas ≥ 2 and minReplicas ≥ 1.",
   rationale:
     "An autoscaler whose bounds are inverted or pinned to one replica cannot scale at all, and an HPA with min 0 " +
-    "is rejected unless an alpha feature gate is on; KEDA handles scale-to-zero itself.",
-  remediation: "Set minReplicas (minReplicaCount) ≤ maxReplicas (maxReplicaCount) and maxReplicas of at least 2.",
-  kinds: ["HorizontalPodAutoscaler", "ScaledObject"],
+    "is rejected unless an alpha feature gate is on (use a KEDA ScaledObject to scale to zero).",
+  remediation: "Set minReplicas ≤ maxReplicas and maxReplicas of at least 2.",
+  kinds: ["HorizontalPodAutoscaler"],
   needsInventory: false,
   configSchema: {
     minReplicas: { type: "integer", minimum: 0, default: 1, description: "Lowest minimum an HPA may set." },
@@ -25,11 +26,11 @@ export const hpaSane: Rule = {
     const { min, max } = autoscalerBounds(obj);
     const floor = typeof ctx.config.minReplicas === "number" ? ctx.config.minReplicas : 1;
     const out: string[] = [];
-    const [minName, maxName] = obj.kind === "ScaledObject" ? ["minReplicaCount", "maxReplicaCount"] : ["minReplicas", "maxReplicas"];
+    const [minName, maxName] = ["minReplicas", "maxReplicas"];
     if (max === undefined) out.push(`${maxName} is not set`);
     if (min !== undefined && max !== undefined && min > max) out.push(`${minName} ${min} is greater than ${maxName} ${max}`);
     if (max !== undefined && max < 2) out.push(`${maxName} ${max} leaves nothing to scale`);
-    if (obj.kind === "HorizontalPodAutoscaler" && min !== undefined && min < Math.max(1, floor)) {
+    if (min !== undefined && min < Math.max(1, floor)) {
       out.push(`${minName} ${min} is below ${Math.max(1, floor)}`);
     }
     return out;
@@ -68,7 +69,8 @@ export const hpaReplicasConflict: Rule = {
     const replicas = declaredReplicas(obj);
     const names = scalers.map((s) => `${s.obj.kind} ${nsName(s.obj)}`).join(", ");
     if (replicas !== undefined) out.push(`sets spec.replicas ${replicas} but is scaled by ${names}`);
-    if (scalers.length > 1) out.push(`is scaled by more than one autoscaler (${names}); they fight over the replica count`);
+    // Two HPAs fight; a ScaledObject with a competitor is reported by keda-scaledobject-sane.
+    if (scalers.length > 1 && scalers.every((s) => s.obj.kind === "HorizontalPodAutoscaler")) out.push(`is scaled by more than one autoscaler (${names}); they fight over the replica count`);
     return out;
   },
 };

@@ -5,6 +5,7 @@ import { apparmor } from "./apparmor.ts";
 import { automountSaToken } from "./automount-sa-token.ts";
 import { barePod } from "./bare-pod.ts";
 import { capabilitiesAddRestricted, capabilitiesDropAll, capabilitiesDropNetRaw, capabilitiesRestricted } from "./capabilities.ts";
+import { cpuLimitsForbidden } from "./cpu-limits-forbidden.ts";
 import { danglingReference } from "./dangling-reference.ts";
 import { defaultNamespace } from "./default-namespace.ts";
 import { deprecatedApi } from "./deprecated-api.ts";
@@ -30,6 +31,7 @@ import { replicasMin } from "./replicas-min.ts";
 import { requestsEqualLimits } from "./requests-equal-limits.ts";
 import { requiredLabels } from "./required-labels.ts";
 import { resourcesRequestsLimits } from "./resources-requests-limits.ts";
+import { rollingUpdate } from "./rolling-update.ts";
 import { runAsNonRoot } from "./run-as-non-root.ts";
 import { runtimeSocketMount } from "./runtime-socket-mount.ts";
 import { seccomp } from "./seccomp.ts";
@@ -52,9 +54,9 @@ export const k8sRules: Rule[] = [
   // supply chain
   imageTagPinned, imageDigest, allowedRegistries, imagePullPolicy,
   // reliability: resources
-  resourcesRequestsLimits, requestsEqualLimits, ephemeralStorage,
+  resourcesRequestsLimits, requestsEqualLimits, cpuLimitsForbidden, ephemeralStorage,
   // reliability: availability
-  probes, probesDistinct, replicasMin, pdbRequired, pdbSane, hpaSane, hpaRequired, hpaReplicasConflict,
+  probes, probesDistinct, replicasMin, rollingUpdate, pdbRequired, pdbSane, hpaSane, hpaRequired, hpaReplicasConflict,
   topologySpread, priorityClass, barePod, danglingReference,
   // governance
   requiredLabels, defaultNamespace, deprecatedApi,

@@ -67,6 +67,11 @@ export function effective(c: Container, pod: PodSpec, field: string): unknown {
  * Capability names exactly as written. Runtimes would accept `CAP_SETPCAP` or `all`, but Pod Security Admission
  * compares exact names, so a spelling it does not know is judged the way the cluster will judge it.
  */
+/** A capability name the way container runtimes resolve it (case-insensitive, optional `CAP_` prefix). */
+export function runtimeCapName(cap: string): string {
+  return cap.toUpperCase().replace(/^CAP_/, "");
+}
+
 export function capsOf(c: Container, which: "add" | "drop"): string[] {
   const list = get(c.securityContext, ["capabilities", which]);
   return Array.isArray(list) ? list.map(String) : [];
@@ -97,12 +102,22 @@ export interface Autoscaler {
 export function autoscalersOf(workload: KubeObject, inventory: readonly KubeObject[]): Autoscaler[] {
   const name = workload.metadata?.name;
   const out: Autoscaler[] = [];
-  for (const o of sameNamespace(inventory, workload)) {
+  const peers = sameNamespace(inventory, workload);
+  for (const o of peers) {
     const target = targetOf(o);
     if (!target || target.name !== name || target.kind !== workload.kind) continue;
+    if (o.kind === "HorizontalPodAutoscaler" && isKedaManaged(o, peers)) continue;
     out.push(autoscalerBounds(o));
   }
   return out;
+}
+
+/** KEDA runs each ScaledObject through an HPA of its own (`keda-hpa-<name>`, owned by it): not a second autoscaler. */
+function isKedaManaged(hpa: KubeObject, peers: readonly KubeObject[]): boolean {
+  const owners = asArray(get(hpa, ["metadata", "ownerReferences"])).map(asRecord);
+  if (owners.some((o) => o?.kind === "ScaledObject")) return true;
+  const name = hpa.metadata?.name ?? "";
+  return name.startsWith("keda-hpa-") && peers.some((p) => p.kind === "ScaledObject" && p.metadata?.name === name.slice("keda-hpa-".length));
 }
 
 /** The scale target of an HPA or a ScaledObject (KEDA defaults the kind to Deployment). */

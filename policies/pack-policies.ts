@@ -1,0 +1,164 @@
+/**
+ * The rules as CrossGuard policies. Resource rules become ResourceValidationPolicies judging one resource's
+ * inputs; rules that need other objects become StackValidationPolicies judging every resource of the stack.
+ * Kept apart from pack.ts (the only file that constructs the PolicyPack, which starts a gRPC server) so tests
+ * can call each policy exactly as the Pulumi CLI does.
+ */
+import type {
+  PolicyConfigSchema,
+  ReportViolation,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import type { Environment, Exemption } from "../platform/spec/types.ts";
+import { enforcementOf } from "./enforcement.ts";
+import { activeExemption, describeExemption, EXEMPTION_EXPIRED, EXEMPTION_EXPIRED_INFO, isExpired, todayUtc } from "./exemptions.ts";
+import { ENVIRONMENT_KEY, EXEMPTIONS_KEY, type PackExemption } from "./pack-config.ts";
+import { rules as allRules } from "./registry.ts";
+import { kubeObjectFromResource } from "./resources.ts";
+import { NOT_APPLICABLE, type KubeObject, type Rule } from "./rule.ts";
+import { appliesToKind, effectiveConfig } from "./runner.ts";
+
+export type ModelplanePolicy = ResourceValidationPolicy | StackValidationPolicy;
+
+export interface BuildOptions {
+  rules?: readonly Rule[];
+  /** YYYY-MM-DD for exemption expiry; the clock by default. */
+  today?: () => string;
+}
+
+const ENVIRONMENTS: readonly Environment[] = ["dev", "staging", "prod"];
+
+function configSchemaOf(rule: Rule | undefined): PolicyConfigSchema {
+  return {
+    properties: {
+      ...((rule?.configSchema ?? {}) as PolicyConfigSchema["properties"]),
+      [ENVIRONMENT_KEY]: { type: "string", enum: [...ENVIRONMENTS] },
+      [EXEMPTIONS_KEY]: { type: "array", items: { type: "object" } },
+    },
+  };
+}
+
+interface PackSettings {
+  environment: Environment | undefined;
+  exemptions: Exemption[];
+  config: Record<string, unknown>;
+}
+
+function settingsOf(rule: Rule, raw: Record<string, unknown>): PackSettings {
+  const env = raw[ENVIRONMENT_KEY];
+  return {
+    environment: ENVIRONMENTS.includes(env as Environment) ? (env as Environment) : undefined,
+    exemptions: Array.isArray(raw[EXEMPTIONS_KEY]) ? (raw[EXEMPTIONS_KEY] as Exemption[]) : [],
+    config: effectiveConfig(rule, Object.fromEntries(Object.entries(raw).filter(([k]) => k !== ENVIRONMENT_KEY && k !== EXEMPTIONS_KEY))),
+  };
+}
+
+/**
+ * Reports each message; one covered by an unexpired exemption is reported as advisory and says so (CrossGuard
+ * has no "exempt" verdict, and an exemption must stay visible).
+ */
+function report(
+  messages: string[],
+  rule: Rule,
+  obj: KubeObject,
+  s: PackSettings,
+  today: string,
+  reportViolation: ReportViolation,
+  urn?: string,
+): void {
+  const ex = activeExemption(s.exemptions, rule.id, obj, today);
+  const text = messages.join("; ");
+  if (!ex) {
+    reportViolation(text, urn);
+    return;
+  }
+  // The object form of reportViolation carries its own enforcement level (the SDK accepts it at run time).
+  (reportViolation as unknown as (v: Record<string, unknown>) => void)({
+    message: `${text} [${describeExemption(ex)}]`,
+    enforcementLevel: "advisory",
+    ...(urn ? { urn } : {}),
+  });
+}
+
+function resourcePolicy(rule: Rule, today: () => string): ResourceValidationPolicy {
+  return {
+    name: rule.id,
+    description: rule.description,
+    enforcementLevel: enforcementOf(rule, undefined),
+    severity: rule.severity,
+    remediationSteps: rule.remediation,
+    tags: [rule.group],
+    configSchema: configSchemaOf(rule),
+    validateResource: (args, reportViolation) => {
+      const obj = kubeObjectFromResource(args.type, args.props, args.name);
+      if (!obj) return args.notApplicable("not a Kubernetes object");
+      if (!appliesToKind(rule, obj.kind)) return args.notApplicable(`applies to ${(rule.kinds as string[]).join(", ")}`);
+      const s = settingsOf(rule, args.getConfig<Record<string, unknown>>());
+      const result = rule.validate(obj, { environment: s.environment, config: s.config, inventory: [obj] });
+      if (result === NOT_APPLICABLE) return args.notApplicable();
+      if (result.length > 0) report(result, rule, obj, s, today(), reportViolation);
+    },
+  };
+}
+
+function stackPolicy(rule: Rule, today: () => string): StackValidationPolicy {
+  return {
+    name: rule.id,
+    description: rule.description,
+    enforcementLevel: enforcementOf(rule, undefined),
+    severity: rule.severity,
+    remediationSteps: rule.remediation,
+    tags: [rule.group],
+    configSchema: configSchemaOf(rule),
+    validateStack: (args, reportViolation) => {
+      const objects: Array<{ obj: KubeObject; urn: string }> = [];
+      for (const r of args.resources) {
+        const obj = kubeObjectFromResource(r.type, r.props, r.name);
+        if (obj) objects.push({ obj, urn: r.urn });
+      }
+      const inventory = objects.map((o) => o.obj);
+      const s = settingsOf(rule, args.getConfig<Record<string, unknown>>());
+      const day = today();
+      let applied = false;
+      for (const { obj, urn } of objects) {
+        if (!appliesToKind(rule, obj.kind)) continue;
+        const result = rule.validate(obj, { environment: s.environment, config: s.config, inventory });
+        if (result === NOT_APPLICABLE) continue;
+        applied = true;
+        if (result.length > 0) report(result, rule, obj, s, day, reportViolation, urn);
+      }
+      if (!applied) args.notApplicable(`no object this rule applies to`);
+    },
+  };
+}
+
+/** Expired exemptions, each reported at the level of the rule it exempted from. */
+function exemptionPolicy(today: () => string): StackValidationPolicy {
+  return {
+    name: EXEMPTION_EXPIRED,
+    description: EXEMPTION_EXPIRED_INFO.description,
+    enforcementLevel: "mandatory",
+    severity: EXEMPTION_EXPIRED_INFO.severity,
+    remediationSteps: EXEMPTION_EXPIRED_INFO.remediation,
+    configSchema: configSchemaOf(undefined),
+    validateStack: (args, reportViolation) => {
+      const raw = args.getConfig<Record<string, unknown>>()[EXEMPTIONS_KEY];
+      const exemptions = Array.isArray(raw) ? (raw as PackExemption[]) : [];
+      if (exemptions.length === 0) args.notApplicable("the stack declares no exemptions");
+      const day = today();
+      for (const ex of exemptions.filter((e) => isExpired(e, day))) {
+        (reportViolation as unknown as (v: Record<string, unknown>) => void)({
+          message: `exemption from ${ex.rule} for ${ex.target} expired on ${ex.expires} (owner ${ex.owner})`,
+          enforcementLevel: ex.enforcement ?? "mandatory",
+        });
+      }
+    },
+  };
+}
+
+export function buildPolicies(opts: BuildOptions = {}): ModelplanePolicy[] {
+  const today = opts.today ?? (() => todayUtc());
+  const rules = opts.rules ?? allRules;
+  return [...rules.map((r) => (r.needsInventory ? stackPolicy(r, today) : resourcePolicy(r, today))), exemptionPolicy(today)];
+}
