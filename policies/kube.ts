@@ -106,11 +106,12 @@ export interface LabelSelector {
  * Whether a metav1.LabelSelector selects these labels. An empty selector selects everything (the API's own
  * semantics for NetworkPolicy/PDB); an absent one (undefined) selects nothing.
  */
-export function labelSelectorMatches(selector: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!selector || typeof selector !== "object") return false;
+export function labelSelectorMatches(selector: LabelSelector | unknown, labels: Record<string, string> | undefined): boolean {
+  if (!selector || typeof selector !== "object" || Array.isArray(selector)) return false;
+  const sel = selector as LabelSelector;
   const have = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (have[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (have[k] !== v) return false;
+  for (const e of sel.matchExpressions ?? []) {
     const key = e.key ?? "";
     const present = Object.prototype.hasOwnProperty.call(have, key);
     const values = e.values ?? [];

@@ -49,12 +49,13 @@ export function runRules(rules: readonly Rule[], objects: readonly KubeObject[],
   const views = objects.map((o) => (containsUnknown(o) ? unknownCheckingProxy(o) : o));
   const outcomes: RuleOutcome[] = [];
   for (const rule of rules) {
-    const config = effectiveConfig(rule, opts.config?.[rule.id]);
     objects.forEach((object, i) => {
       if (!appliesToKind(rule, object.kind)) return;
       const view = views[i] as KubeObject;
       // A resource rule sees only its object, as a ResourceValidationPolicy does under the Pulumi CLI.
       const inventory = rule.needsInventory ? views : [view];
+      // Fresh config per object: a rule that mutates its config cannot leak into the next verdict.
+      const config = effectiveConfig(rule, opts.config?.[rule.id]);
       outcomes.push({ rule, object, ...judge(rule, view, { environment: opts.environment, config, inventory }) });
     });
   }

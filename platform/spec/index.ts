@@ -17,6 +17,6 @@ export {
   type EnvironmentDefaults,
 } from "./defaults.ts";
 export { semanticIssues, isRealDate } from "./semantic.ts";
-export { SCHEMA_URL, platformSchema } from "./schema.ts";
+export { SCHEMA_URL, STACK_SCHEMA_URL, platformSchema } from "./schema.ts";
 export { findProjectRoot, readProject, resolveStackRef, type Project } from "./project.ts";
 export { formatPath, type Path, type PathSegment } from "./path.ts";

@@ -89,6 +89,9 @@ function load(ref: string, cwd: string): LoadedStack {
   };
 }
 
+/** Top-level keys of a Pulumi stack settings file. */
+const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+
 /** Project defaults, then the stack's own values over them, key by key (Pulumi does not deep-merge). */
 function configOrigins(
   source: YamlSource,
@@ -101,6 +104,11 @@ function configOrigins(
   if (typeof doc !== "object" || Array.isArray(doc)) {
     report([], "a stack file must be a mapping with a config: block");
     return origins;
+  }
+  for (const key of Object.keys(doc)) {
+    if (!STACK_FILE_KEYS.includes(key)) {
+      report([key], `unknown stack file key (a Pulumi stack file holds ${STACK_FILE_KEYS.join(", ")})`);
+    }
   }
   const block = (doc as Record<string, unknown>).config;
   if (block === undefined || block === null) return origins;

@@ -5,6 +5,8 @@ import { fromJsonPointer, type PathSegment } from "./path.ts";
 
 /** Where platform.schema.json lives (for editors, docs and `$schema` references). */
 export const SCHEMA_URL = new URL("./platform.schema.json", import.meta.url);
+/** A whole stack file's schema (wraps the platform schema under `config:`), for editor modelines. */
+export const STACK_SCHEMA_URL = new URL("./stack.schema.json", import.meta.url);
 
 let compiled: ValidateFunction | undefined;
 
@@ -86,8 +88,11 @@ function translate(error: ErrorObject, data: unknown): SpecIssue | undefined {
       const hint = guess ? `did you mean '${guess}'?` : `allowed: ${allowed.join(", ")}`;
       return { path: [...base, extra], message: `unknown field (${hint})` };
     }
-    case "type":
-      return { path: base, message: `must be ${typeName(params.type)} (got ${got})` };
+    case "type": {
+      // YAML reads 1.10 as the number 1.1 and yes/true as booleans: say how to keep the text.
+      const quote = String(params.type) === "string" && (typeof error.data === "number" || typeof error.data === "boolean");
+      return { path: base, message: `must be ${typeName(params.type)} (got ${got}${quote ? `; quote it in YAML to keep it text` : ""})` };
+    }
     case "enum":
       return { path: base, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => String(v)).join(", ")} (got ${got})` };
     case "const":

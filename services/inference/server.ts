@@ -4,7 +4,7 @@
  * in-flight requests finish, up to the drain timeout → release the sessions).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { pino, type Logger } from "pino";
 import type { ServerConfig } from "./config.ts";
@@ -39,6 +39,9 @@ export interface RunningServer {
   /** Immediate shutdown: queued requests fail, connections are cut. */
   close(): Promise<void>;
 }
+
+/** How long an idle keep-alive connection may still deliver a request after draining started. */
+const IDLE_GRACE_MS = 250;
 
 const SERVER_VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -145,16 +148,27 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     draining = true;
     log.info({ drainDelayMs: config.drainDelayMs, drainTimeoutMs: config.drainTimeoutMs }, "draining: no longer ready");
     if (config.drainDelayMs > 0) await new Promise((r) => setTimeout(r, config.drainDelayMs));
-    const listenerClosed = closeListener();
-    http.closeIdleConnections();
-    const idle = (async () => {
-      await repository.idle();
-      if (active > 0) await new Promise<void>((r) => (idleWaiter = r));
-    })();
+    // Stop accepting connections but keep the open ones: http.Server#close would also drop idle
+    // keep-alive connections, racing requests clients have already sent on them.
+    const listenerClosed = new Promise<void>((resolve) => net.Server.prototype.close.call(http, () => resolve()));
+    const deadline = Date.now() + config.drainTimeoutMs;
+    const settled = async (): Promise<void> => {
+      for (;;) {
+        await repository.idle();
+        if (active > 0) await new Promise<void>((r) => (idleWaiter = r));
+        // Requests already on the wire for an idle connection arrive within this grace; they are served with Connection: close.
+        await new Promise((r) => setTimeout(r, IDLE_GRACE_MS));
+        if (active === 0 && repository.all().every((mv) => (mv.batcher?.pending ?? 0) === 0)) return;
+      }
+    };
     let timer: NodeJS.Timeout | undefined;
-    const clean = await Promise.race([idle.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), config.drainTimeoutMs)))]);
+    const clean = await Promise.race([
+      settled().then(() => true),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), Math.max(0, deadline - Date.now())))),
+    ]);
     clearTimeout(timer);
     http.closeAllConnections();
+    http.close(() => undefined);
     await listenerClosed;
     await repository.close();
     log.info({ clean }, "drained");

@@ -28,6 +28,8 @@ export function defaults(rule: Rule): Record<string, unknown> {
 }
 
 export function judge(rule: Rule, c: Omit<Case, "name" | "expect">): { verdict: Expect; messages: string[] } {
+  // The runner only hands a rule the kinds it declares; mirror that so kind filtering is part of what is tested.
+  if (rule.kinds !== "*" && !rule.kinds.includes(c.obj.kind)) return { verdict: "not-applicable", messages: [] };
   const res = rule.validate(c.obj, {
     environment: c.environment,
     config: { ...defaults(rule), ...(c.config ?? {}) },

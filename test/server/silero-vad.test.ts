@@ -47,8 +47,8 @@ test("speech probabilities and state over HTTP equal in-process session.run, fra
   const session = await ort.InferenceSession.create(VAD, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: "all" });
   const frames = 12;
   const pcm = audio(frames);
-  let h = new Float32Array(2 * 64);
-  let c = new Float32Array(2 * 64);
+  let h: Float32Array = new Float32Array(2 * 64);
+  let c: Float32Array = new Float32Array(2 * 64);
   let hHttp = Array.from(h);
   let cHttp = Array.from(c);
   const probabilities: number[] = [];
@@ -69,11 +69,11 @@ test("speech probabilities and state over HTTP equal in-process session.run, fra
       ],
     });
     assert.equal(res.status, 200, res.body.toString());
-    const outs = Object.fromEntries(res.json().outputs.map((o: { name: string; data: number[] }) => [o.name, o.data]));
+    const outs: Record<string, number[]> = Object.fromEntries(res.json().outputs.map((o: { name: string; data: number[] }) => [o.name, o.data]));
     assert.deepEqual(outs.output, Array.from(ref.output!.data as Float32Array), `frame ${f}`);
     assert.deepEqual(outs.hn, Array.from(ref.hn!.data as Float32Array));
     assert.deepEqual(outs.cn, Array.from(ref.cn!.data as Float32Array));
-    probabilities.push(outs.output[0]);
+    probabilities.push(outs.output[0] as number);
     h = ref.hn!.data as Float32Array;
     c = ref.cn!.data as Float32Array;
     hHttp = outs.hn;

@@ -93,6 +93,18 @@ const expected: Record<string, string[]> = {
     `${F}/prod-lowered-enforcement.yaml:7:9 policy.enforcement.security: cannot be advisory in prod (exempt single resources with policy.exemptions instead)`,
     `${F}/prod-lowered-enforcement.yaml:8:9 policy.enforcement.supply-chain: cannot be disabled in prod (exempt single resources with policy.exemptions instead)`,
   ],
+  "unquoted-numbers.yaml": [
+    `${F}/unquoted-numbers.yaml:6:7 labels.cost-center: must be a string (got 4711; quote it in YAML to keep it text)`,
+    `${F}/unquoted-numbers.yaml:10:9 models[0].version: must be a string (got 1.1; quote it in YAML to keep it text)`,
+  ],
+  "unknown-stack-key.yaml": [
+    `${F}/unknown-stack-key.yaml:2:1 confg: unknown stack file key (a Pulumi stack file holds config, secretsprovider, encryptedkey, encryptionsalt, environment)`,
+  ],
+  "anchors.yaml": [
+    `${F}/anchors.yaml:11:11 models[0].autoscaling.maxReplicas: must be >= minReplicas (3)`,
+    `${F}/anchors.yaml:11:11 models[1].autoscaling.maxReplicas: must be >= minReplicas (3)`,
+    `${F}/anchors.yaml:16:29 models[2].resources.cpu: must be a CPU quantity such as 2, 0.5 or 500m (got "2 cores")`,
+  ],
   "gpu-sharing-mismatch.yaml": [
     `${F}/gpu-sharing-mismatch.yaml:7:7 gpu.migStrategy: only applies when gpu.sharing is mig (it is time-slicing)`,
     `${F}/gpu-sharing-mismatch.yaml:12:11 models[0].resources.gpu: must be 0 or 1 with gpu.sharing time-slicing (more time-sliced GPUs give a pod no more compute)`,

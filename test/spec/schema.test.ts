@@ -76,12 +76,19 @@ describe("platform.schema.json", () => {
     for (const [def, v] of bad) assert.equal(check(def, v), false, `${def} should reject ${JSON.stringify(v)}`);
   });
 
-  it("accepts the three stacks as an editor would see them (secure values as objects)", () => {
-    const ajv = new Ajv2020({ strict: false, allowUnionTypes: true });
-    const validate = ajv.compile(schema);
+  it("stack.schema.json lets editors check whole stack files (secure values as objects)", () => {
+    const ajv = new Ajv2020({ strict: true, allowUnionTypes: true });
+    ajv.addKeyword("patternErrorMessage");
+    ajv.addKeyword("errorMessage");
+    ajv.addSchema(schema, "platform.schema.json");
+    const validate = ajv.compile(JSON.parse(readFileSync(`${REPO}/platform/spec/stack.schema.json`, "utf8")) as Schema);
     for (const env of ["dev", "staging", "prod"]) {
-      const doc = parse(readFileSync(`${REPO}/stacks/Pulumi.${env}.yaml`, "utf8")) as { config: Record<string, unknown> };
-      assert.equal(validate(doc.config["modelplane:platform"]), true, `${env}: ${JSON.stringify(validate.errors)}`);
+      const text = readFileSync(`${REPO}/stacks/Pulumi.${env}.yaml`, "utf8");
+      assert.match(text, /^# yaml-language-server: \$schema=\.\.\/platform\/spec\/stack\.schema\.json\n/);
+      assert.equal(validate(parse(text)), true, `${env}: ${JSON.stringify(validate.errors)}`);
     }
+    assert.equal(validate(parse("config:\n  modelplane:platform:\n    gpus: 1\n")), false);
+    assert.equal(validate(parse("confg: {}\n")), false);
+    assert.equal(validate(parse("config:\n  kubernetes:context: any\n")), true);
   });
 });

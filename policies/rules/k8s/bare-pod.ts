@@ -1,5 +1,5 @@
 /** Pods come from a controller; a bare Pod is not recreated when its node goes away. */
-import type { Rule } from "../../rule.ts";
+import { NOT_APPLICABLE, type Rule } from "../../rule.ts";
 import { isOwnedPod } from "./support.ts";
 
 export const barePod: Rule = {
@@ -12,6 +12,7 @@ export const barePod: Rule = {
   kinds: ["Pod"],
   needsInventory: false,
   validate(obj) {
+    if (obj.kind !== "Pod") return NOT_APPLICABLE;
     return isOwnedPod(obj) ? [] : ["is a bare Pod (no ownerReferences)"];
   },
 };

@@ -6,7 +6,7 @@
  * - hpa-replicas-conflict: an autoscaled workload leaves spec.replicas unset, or every apply resets the scale.
  */
 import { NOT_APPLICABLE, type Rule } from "../../rule.ts";
-import { autoscalerBounds, autoscalersOf, declaredReplicas, nsName } from "./support.ts";
+import { autoscalerBounds, autoscalersOf, declaredReplicas, nsName, singleWriter } from "./support.ts";
 
 export const hpaSane: Rule = {
   id: "hpa-sane",
@@ -41,13 +41,16 @@ export const hpaRequired: Rule = {
   id: "hpa-required",
   group: "reliability",
   severity: "low",
-  description: "Deployments must be scaled by a HorizontalPodAutoscaler or a KEDA ScaledObject.",
+  description: "Deployments must be scaled by a HorizontalPodAutoscaler or a KEDA ScaledObject (unless a ReadWriteOnce volume pins them to one pod).",
   rationale: "Fixed replica counts either waste GPUs at night or drop requests at peak; inference load is rarely flat.",
   remediation: "Add an HPA (autoscaling/v2) or a KEDA ScaledObject whose scaleTargetRef names the Deployment.",
   kinds: ["Deployment"],
   needsInventory: true,
   validate(obj, ctx) {
-    return autoscalersOf(obj, ctx.inventory).length > 0 ? [] : ["no HorizontalPodAutoscaler or ScaledObject targets it"];
+    if (autoscalersOf(obj, ctx.inventory).length > 0) return [];
+    // One pod on a ReadWriteOnce volume (a registry, a database) cannot scale out: nothing to autoscale.
+    if (singleWriter(obj, ctx.inventory)) return NOT_APPLICABLE;
+    return ["no HorizontalPodAutoscaler or ScaledObject targets it"];
   },
 };
 

@@ -38,7 +38,7 @@ export const networkpolicyRequired: Rule = podRule(
     const wanted = (ctx.config.policyTypes as string[] | undefined) ?? ["Ingress"];
     const labels = podLabelsOf(obj);
     const selecting = sameNamespace(ctx.inventory, obj).filter(
-      (o) => o.kind === "NetworkPolicy" && labelSelectorMatches(get(o, ["spec", "podSelector"]) as never, labels),
+      (o) => o.kind === "NetworkPolicy" && labelSelectorMatches(get(o, ["spec", "podSelector"]), labels),
     );
     if (selecting.length === 0) return ["no NetworkPolicy selects its pods"];
     const covered = new Set(selecting.flatMap(policyTypesOf));

@@ -15,7 +15,7 @@ const PDB_WORKLOADS = ["Deployment", "StatefulSet", "ReplicaSet", "ReplicationCo
 function pdbsSelecting(obj: KubeObject, inventory: readonly KubeObject[]): KubeObject[] {
   const labels = podLabelsOf(obj);
   return sameNamespace(inventory, obj).filter(
-    (o) => o.kind === "PodDisruptionBudget" && labelSelectorMatches(get(o, ["spec", "selector"]) as never, labels),
+    (o) => o.kind === "PodDisruptionBudget" && labelSelectorMatches(get(o, ["spec", "selector"]), labels),
   );
 }
 

@@ -28,12 +28,13 @@ export function podRule(
   info: RuleInfo,
   check: (pod: PodSpec, obj: KubeObject, ctx: RuleContext) => string[] | NotApplicable,
 ): Rule {
+  const kinds = info.kinds ?? workloadKinds;
   return {
     ...info,
-    kinds: info.kinds ?? workloadKinds,
+    kinds,
     needsInventory: info.needsInventory ?? false,
     validate(obj, ctx) {
-      const pod = podSpecOf(obj);
+      const pod = kinds.includes(obj.kind) ? podSpecOf(obj) : undefined;
       if (!pod) return NOT_APPLICABLE;
       return check(pod, obj, ctx);
     },
@@ -187,3 +188,24 @@ export function nsName(o: KubeObject): string {
 
 /** Kinds whose pods are long-running servers (probes, PDBs, spread apply); Jobs and CronJobs run to completion. */
 export const servingKinds: readonly string[] = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Pod"];
+
+/**
+ * Whether a workload's pods mount a volume only one node can attach (a PVC that is ReadWriteOnce or
+ * ReadWriteOncePod, or whose claim is not in the input, since RWO is the common default). Such a workload cannot
+ * scale out and must be replaced with Recreate: rules about replicas and rollouts do not apply to it.
+ */
+export function singleWriter(obj: KubeObject, inventory: readonly KubeObject[]): boolean {
+  const pod = podSpecOf(obj);
+  if (!pod) return false;
+  const claims = sameNamespace(inventory, obj).filter((o) => o.kind === "PersistentVolumeClaim");
+  const templates = asArray(get(obj, ["spec", "volumeClaimTemplates"])).map((t) => asRecord(t) ?? {});
+  if (templates.length > 0) return false; // a StatefulSet gives each replica its own claim
+  return volumesOf(pod).some((v) => {
+    const claimName = get(v, ["persistentVolumeClaim", "claimName"]);
+    if (typeof claimName !== "string") return false;
+    const claim = claims.find((c) => c.metadata?.name === claimName);
+    if (!claim) return true;
+    const modes = asArray(get(claim, ["spec", "accessModes"])).map(String);
+    return modes.length === 0 || modes.every((m) => m === "ReadWriteOnce" || m === "ReadWriteOncePod");
+  });
+}

@@ -9,6 +9,19 @@ const job = {
   spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "w", image: "busybox:1.36" }] } } },
 };
 
+/** A single-pod registry on a PersistentVolumeClaim (ReadWriteOnce unless the claim says otherwise). */
+const onClaim = (strategy: string) =>
+  withPod((p) => { p.volumes.push({ name: "data", persistentVolumeClaim: { claimName: "registry-data" } }); }, variant(deployment, (o) => {
+    o.spec.replicas = 1;
+    o.spec.strategy = { type: strategy };
+  }));
+const claim = (mode: string) => ({
+  apiVersion: "v1",
+  kind: "PersistentVolumeClaim",
+  metadata: { name: "registry-data", namespace: "models" },
+  spec: { accessModes: [mode], resources: { requests: { storage: "50Gi" } } },
+});
+
 export const reliabilityCases: CaseTable = {
   "resources-requests-limits": [
     { name: "cpu+memory requests, memory limit", obj: deployment, expect: "pass" },
@@ -68,10 +81,14 @@ export const reliabilityCases: CaseTable = {
     { name: "autoscaled by KEDA", obj: deployment, inventory: [scaledObject], expect: "not-applicable" },
     { name: "one replica is fine in dev", obj: fixed(1), environment: "dev", expect: "not-applicable" },
     { name: "one replica fails in prod", obj: fixed(1), environment: "prod", expect: "fail" },
+    { name: "one pod on a ReadWriteOnce claim cannot scale out", obj: onClaim("Recreate"), inventory: [claim("ReadWriteOnce")], expect: "not-applicable" },
   ],
   "rolling-update": [
     { name: "RollingUpdate", obj: deployment, expect: "pass" },
     { name: "Recreate", obj: variant(deployment, (o) => { o.spec.strategy = { type: "Recreate" }; }), expect: "fail", message: /Recreate/ },
+    { name: "Recreate on a ReadWriteOnce claim", obj: onClaim("Recreate"), inventory: [claim("ReadWriteOnce")], expect: "not-applicable" },
+    { name: "Recreate on a claim not in the input (RWO assumed)", obj: onClaim("Recreate"), expect: "not-applicable" },
+    { name: "Recreate on a ReadWriteMany claim", obj: onClaim("Recreate"), inventory: [claim("ReadWriteMany")], expect: "fail" },
   ],
   "pdb-required": [
     { name: "autoscaled deployment with a PDB", obj: deployment, inventory: [scaledObject, pdb], expect: "pass" },
@@ -111,6 +128,7 @@ export const reliabilityCases: CaseTable = {
     { name: "KEDA ScaledObject stands in for an HPA", obj: deployment, inventory: [scaledObject], expect: "pass" },
     { name: "HPA", obj: deployment, inventory: [hpa], expect: "pass" },
     { name: "no autoscaler", obj: deployment, expect: "fail", message: /no HorizontalPodAutoscaler/ },
+    { name: "single writer on a ReadWriteOnce claim", obj: onClaim("Recreate"), inventory: [claim("ReadWriteOnce")], expect: "not-applicable" },
     { name: "HPA for another Deployment", obj: deployment, inventory: [variant(hpa, (o) => { o.spec.scaleTargetRef.name = "other"; })], expect: "fail" },
   ],
   "hpa-replicas-conflict": [

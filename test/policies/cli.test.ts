@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PassThrough, Readable } from "node:stream";
+import { after, describe, it } from "node:test";
+import type { CliIO } from "../../platform/cli/io.ts";
+import { main } from "../../platform/cli/main.ts";
+import { REPO } from "./helpers/fixtures.ts";
+
+function io(stdin = ""): CliIO & { out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (d) => (out += String(d)));
+  stderr.on("data", (d) => (err += String(d)));
+  return { stdout, stderr, stdin: Readable.from([Buffer.from(stdin)]), cwd: REPO, env: {}, out: () => out, err: () => err };
+}
+
+const FAIL = "test/fixtures/policies/ai/model-artifact-digest/fail.yaml";
+const GOOD = "test/fixtures/policies/ai/canary-weight/pass.yaml";
+
+describe("modelplane check", () => {
+  const tmp = mkdtempSync(path.join(tmpdir(), "mp-check-"));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it("exits 1 on a mandatory violation, 0 when it only advises", async () => {
+    const prod = io();
+    assert.equal(await main(["check", "--manifests", FAIL, "--environment", "prod"], prod), 1);
+    assert.match(prod.out(), /FAIL {3}model-artifact-digest: container "server" --model llm=oci:\/\/registry\.example\.com\/models\/llm:v3: not pinned by digest/);
+    assert.match(prod.out(), /Pod tag {2}\(test\/fixtures\/policies\/ai\/model-artifact-digest\/fail\.yaml:1\)/);
+    const dev = io();
+    assert.equal(await main(["check", "--manifests", FAIL, "--environment", "dev"], dev), 0);
+    assert.match(dev.out(), /WARN {3}model-artifact-digest/);
+  });
+
+  it("--format json is the API shape; a folder is read recursively", async () => {
+    const c = io();
+    assert.equal(await main(["check", "--manifests", "test/fixtures/policies/ai/canary-weight", "--environment", "dev", "--format", "json"], c), 0);
+    const report = JSON.parse(c.out()) as { results: Array<{ rule: string; verdict: string; resource: { name: string } }> };
+    const canary = report.results.filter((r) => r.rule === "canary-weight").map((r) => [r.resource.name, r.verdict]);
+    assert.deepEqual(canary, [["relative", "fail"], ["not-percent", "fail"], ["llm", "pass"], ["plain", "not-applicable"]]);
+  });
+
+  it("reads stdin with - and writes SARIF", async () => {
+    const c = io(readFileSync(path.join(REPO, FAIL), "utf8"));
+    assert.equal(await main(["check", "--manifests", "-", "--format", "sarif"], c), 1);
+    const log = JSON.parse(c.out()) as { version: string; runs: Array<{ results: Array<{ ruleId: string; level: string }> }> };
+    assert.equal(log.version, "2.1.0");
+    assert.ok(log.runs[0]!.results.some((r) => r.ruleId === "model-artifact-digest" && r.level === "error"));
+  });
+
+  it("bad input exits 2 with file:line and no stack trace", async () => {
+    const c = io("apiVersion: v1\nkind: Pod\nmetadata: {name: [\n");
+    assert.equal(await main(["check", "--manifests", "-"], c), 2);
+    assert.match(c.err(), /^modelplane check: <stdin>:\d+: /);
+    assert.doesNotMatch(c.err(), /\n\s+at /);
+    for (const argv of [[], ["--manifests", GOOD, "--format", "xml"], ["--manifests", GOOD, "--environment", "qa"], ["--stack", "dev", "--manifests", GOOD], ["--manifests", "nope.yaml"], ["--manifests", GOOD, "--preview"]]) {
+      const u = io();
+      assert.equal(await main(["check", ...argv], u), 2, argv.join(" "));
+      assert.match(u.err(), /^modelplane check: /);
+    }
+  });
+
+  it("--emit-pack-config writes the stack's levels, exemptions and limits for --policy-pack-config", async () => {
+    const file = path.join(tmp, "prod.json");
+    const c = io();
+    assert.equal(await main(["check", "--stack", "prod", "--emit-pack-config", file], c), 0);
+    const cfg = JSON.parse(readFileSync(file, "utf8")) as Record<string, Record<string, unknown>>;
+    assert.equal(cfg["gpu-shm"]?.enforcementLevel, "mandatory");
+    assert.equal(cfg["priority-class"]?.enforcementLevel, "advisory", "the stack's per-rule override");
+    assert.equal(cfg["gpu-budget"]?.gpuBudget, 24);
+    assert.deepEqual(cfg["model-artifact-registry"]?.allowedRegistries, ["registry.ml.example.com"]);
+    assert.equal((cfg["topology-spread"]?.exemptions as unknown[]).length, 1);
+    assert.equal(cfg["gpu-shm"]?.environment, "prod");
+  });
+
+  it("checks a stack offline (in-process)", async () => {
+    const c = io();
+    const code = await main(["check", "--stack", "dev", "--format", "json"], c);
+    assert.equal(code, 0, c.err());
+    const report = JSON.parse(c.out()) as { stack: string; environment: string; results: unknown[] };
+    assert.deepEqual([report.stack, report.environment], ["dev", "dev"]);
+  });
+
+  it("runs as a real process: node bin/modelplane.js check", () => {
+    const p = spawnSync(process.execPath, ["bin/modelplane.js", "check", "--manifests", "-", "--environment", "prod"], {
+      cwd: REPO,
+      input: readFileSync(path.join(REPO, FAIL)),
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    assert.equal(p.status, 1, p.stderr);
+    assert.match(p.stdout, /model-artifact-digest/);
+    assert.doesNotMatch(p.stdout, /\u001b\[/, "no colour when stdout is not a terminal");
+  });
+});

@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { describe, it } from "node:test";
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { evaluate } from "../../policies/check.ts";
+import { renderJson } from "../../policies/report/json.ts";
+import { renderSarif } from "../../policies/report/sarif.ts";
+import { renderText } from "../../policies/report/text.ts";
+import { aiRules } from "../../policies/rules/ai/index.ts";
+import { loadFixture } from "./helpers/fixtures.ts";
+
+/**
+ * The SARIF 2.1.0 JSON Schema as Microsoft ships it in @microsoft/jest-sarif (the OASIS TC's schema, release
+ * rtm.5, written in draft-04 syntax). Ajv 8 reads it once the draft-04 `$schema`/`id` markers are dropped; the
+ * schema uses no draft-04-only keyword forms. One of its patterns is not valid in unicode mode, hence unicodeRegExp: false.
+ */
+function sarifValidator() {
+  const require = createRequire(import.meta.url);
+  const file = require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
+  const schema = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  assert.match(String(schema.title), /SARIF\) Version 2\.1\.0/);
+  delete schema.$schema;
+  delete schema.id;
+  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+  const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+  (addFormats as unknown as (a: Ajv) => void)(ajv);
+  return ajv.compile(schema);
+}
+
+function report() {
+  const loaded = [...loadFixture("ai/gpu-shm/fail.yaml"), ...loadFixture("ai/gpu-limits/pass.yaml")];
+  const sources = new Map(loaded.map((m) => [m.object, { file: "manifests/app.yaml", line: m.source.line }]));
+  return evaluate(loaded.map((m) => m.object), {
+    environment: "prod",
+    rules: aiRules,
+    exemptions: [{ rule: "gpu-shm", target: "Pod/disk-shm", reason: "tracked in OPS-7", owner: "ml@example.com", expires: "2999-01-01" }],
+    sourceOf: (o) => sources.get(o),
+  });
+}
+
+describe("reports", () => {
+  const validate = sarifValidator();
+
+  it("SARIF validates against the SARIF 2.1.0 schema, with failures, exemptions and locations", () => {
+    const log = JSON.parse(renderSarif(report())) as { runs: Array<{ results: Array<Record<string, any>>; tool: { driver: { rules: Array<{ id: string }> } } }> };
+    assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 3), null, 2));
+    const run = log.runs[0]!;
+    const shm = run.results.filter((r) => r.ruleId === "gpu-shm");
+    assert.ok(shm.some((r) => r.level === "warning" && r.locations[0].physicalLocation.artifactLocation.uri === "manifests/app.yaml"));
+    const exempt = shm.find((r) => r.suppressions);
+    assert.equal(exempt?.suppressions[0].justification.includes("OPS-7"), true);
+    for (const r of run.results) assert.equal(run.tool.driver.rules[r.ruleIndex]?.id, r.ruleId);
+    assert.ok(!run.results.some((r) => r.ruleId === "gpu-limits"), "passes are not findings");
+  });
+
+  it("SARIF for stdin input and unknown-at-preview results still validates", () => {
+    const base = report();
+    const results = base.results.map((r) => ({ ...r, source: { file: "<stdin>", line: 3 }, unknown: true }));
+    assert.ok(validate(JSON.parse(renderSarif({ results }))), JSON.stringify(validate.errors?.slice(0, 3)));
+    const bad = JSON.parse(renderSarif(base)) as { version: string };
+    bad.version = "2.0.0";
+    assert.equal(validate(bad), false, "the validator does reject a wrong log");
+  });
+
+  it("JSON is the API shape", () => {
+    const r = report();
+    const parsed = JSON.parse(renderJson(r)) as typeof r;
+    assert.deepEqual(parsed.results, JSON.parse(JSON.stringify(r.results)));
+    for (const x of parsed.results) assert.ok(["pass", "fail", "exempt", "not-applicable"].includes(x.verdict));
+  });
+
+  it("text groups by resource and colours only when asked", () => {
+    const plain = renderText(report());
+    assert.match(plain, /^Pod no-shm {2}\(manifests\/app\.yaml:\d+\)\n(?: {2}.*\n)*? {2}WARN {3}gpu-shm: container "server" has no volume mounted at \/dev\/shm/m);
+    assert.match(plain, /EXEMPT gpu-shm/);
+    assert.doesNotMatch(plain, /\u001b\[/);
+    assert.match(renderText(report(), { color: true }), /\u001b\[33mWARN/);
+    assert.match(plain, /environment prod: \d+ resources, 0 mandatory violations/);
+  });
+});
