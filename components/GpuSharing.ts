@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
-import { GPU_OPERATOR } from "./charts.ts";
+import { GPU_OPERATOR, helmRelease } from "./charts.ts";
 import { GPU_RESOURCE } from "./gpu.ts";
 import { standardLabels } from "./labels.ts";
 
@@ -72,12 +72,10 @@ export class GpuSharing extends pulumi.ComponentResource {
       devicePlugin["config"] = { name: config.metadata.name, default: SHARING_CONFIG_KEY };
     }
 
-    new k8s.helm.v4.Chart(`${name}-gpu-operator`, {
-      name: "gpu-operator",
+    helmRelease(`${name}-gpu-operator`, GPU_OPERATOR, {
+      release: "gpu-operator",
       namespace: ns.metadata.name,
-      chart: GPU_OPERATOR.chart,
-      version: args.chartVersion ?? GPU_OPERATOR.version,
-      repositoryOpts: { repo: GPU_OPERATOR.repo },
+      version: args.chartVersion,
       values: {
         devicePlugin,
         mig: { strategy: args.mode === "mig" ? migStrategy : "single" },

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { networkPolicy, podDisruptionBudget } from "./disruption.ts";
 import { COMPONENT_INFERENCE, selectorLabels, standardLabels } from "./labels.ts";
 import { modelServerPodTemplate } from "./model-server-pod.ts";
 import { assertDnsLabel, k8sName } from "./naming.ts";
@@ -67,6 +68,7 @@ export interface InferenceServiceArgs {
   version?: pulumi.Input<string>;
   /** Model server image, ideally `repo@sha256:...`. */
   image: pulumi.Input<string>;
+  /** Fixed replica count; leave unset when an AutoscalingPolicy scales the Deployment. */
   replicas?: number;
   resources?: InferenceServiceResourcesArgs;
   gpuNode?: GpuNodeArgs;
@@ -103,7 +105,6 @@ export class InferenceService extends pulumi.ComponentResource {
     super("modelplane:index:InferenceService", name, {}, opts);
     const r = args.resources ?? {};
     const gpuCount = r.gpu ?? 0;
-    const replicas = args.replicas ?? 1;
 
     const child = { parent: this };
     const ns = args.namespace;
@@ -158,7 +159,8 @@ export class InferenceService extends pulumi.ComponentResource {
     this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
       metadata: { name: objectName, namespace: ns, labels },
       spec: {
-        replicas,
+        // Left unset when an autoscaler owns the count: a fixed value would fight it on every update.
+        ...(args.replicas === undefined ? {} : { replicas: args.replicas }),
         revisionHistoryLimit: 5,
         selector: { matchLabels: trackSelector("stable") },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
@@ -179,34 +181,22 @@ export class InferenceService extends pulumi.ComponentResource {
     // Service and the HTTPRoute does the weighting, so the split is exact rather than proportional to pods.
     this.service = service(objectName, `${name}-service`, args.canary ? "stable" : undefined);
 
-    new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
-      metadata: { name: objectName, namespace: ns, labels },
-      spec: {
-        // maxUnavailable (not minAvailable) so a drain never deadlocks at 1 replica or after scale-to-zero.
-        maxUnavailable: 1,
-        unhealthyPodEvictionPolicy: "AlwaysAllow",
-        selector: { matchLabels: selector },
-      },
-    }, child);
-
-    new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
-      metadata: { name: objectName, namespace: ns, labels },
-      spec: {
-        podSelector: { matchLabels: selector },
-        policyTypes: ["Ingress", "Egress"],
-        ingress: [{
-          from: pulumi.output(args.allowedNamespaces ?? []).apply((names) => [
-            { podSelector: {} },
-            ...names.map((n) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": n } } })),
-          ]),
-          ports: [{ port: SERVER_PORT, protocol: "TCP" }],
-        }],
-        egress: [
-          // DNS, then the model registry (HTTPS or the distribution registry's plain port).
-          { to: [{ namespaceSelector: {} }], ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] },
-          { ports: [{ port: 443, protocol: "TCP" }, { port: 5000, protocol: "TCP" }] },
-        ],
-      },
+    const guard = { objectName, namespace: ns, labels, selector };
+    podDisruptionBudget(`${name}-pdb`, guard, child);
+    networkPolicy(`${name}-netpol`, {
+      ...guard,
+      ingress: [{
+        from: pulumi.output(args.allowedNamespaces ?? []).apply((names) => [
+          { podSelector: {} },
+          ...names.map((n) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": n } } })),
+        ]),
+        ports: [{ port: SERVER_PORT, protocol: "TCP" }],
+      }],
+      egress: [
+        // DNS, then the model registry (HTTPS or the distribution registry's plain port).
+        { to: [{ namespaceSelector: {} }], ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] },
+        { ports: [{ port: 443, protocol: "TCP" }, { port: 5000, protocol: "TCP" }] },
+      ],
     }, child);
 
     let canary: k8s.apps.v1.Deployment | undefined;
@@ -289,6 +279,6 @@ function validateArgs(args: InferenceServiceArgs): void {
   if (args.canary && !(args.canary.weight >= 0 && args.canary.weight <= 100)) {
     throw new Error(`canary.weight: must be between 0 and 100, got ${args.canary.weight}`);
   }
-  const replicas = args.replicas ?? 1;
-  if (!Number.isInteger(replicas) || replicas < 0) throw new Error(`replicas: must be a whole number >= 0, got ${replicas}`);
+  const replicas = args.replicas;
+  if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 0)) throw new Error(`replicas: must be a whole number >= 0, got ${replicas}`);
 }

@@ -166,7 +166,6 @@ export class ModelPlatform extends pulumi.ComponentResource {
       artifact: model.artifact,
       version: model.version || undefined,
       image: ctx.image,
-      replicas: a.scaleToZero ? 0 : a.minReplicas,
       resources: {
         cpu: model.resources.cpu,
         memory: model.resources.memory,

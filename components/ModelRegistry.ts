@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as docker from "@pulumi/docker";
+import { networkPolicy, podDisruptionBudget } from "./disruption.ts";
 import { DISTRIBUTION_REGISTRY_IMAGE, HTPASSWD_IMAGE } from "./images.ts";
 import { selectorLabels, standardLabels } from "./labels.ts";
 import { k8sName } from "./naming.ts";
@@ -137,14 +138,11 @@ export class ModelRegistry extends pulumi.ComponentResource {
               name: "htpasswd",
               image: args.htpasswdImage ?? HTPASSWD_IMAGE,
               imagePullPolicy: "IfNotPresent",
-              command: ["sh", "-c", 'htpasswd -Bbn "$REGISTRY_USER" "$REGISTRY_PASSWORD" > /auth/htpasswd'],
-              env: [
-                { name: "REGISTRY_USER", valueFrom: { secretKeyRef: { name: credentials.metadata.name, key: "username" } } },
-                { name: "REGISTRY_PASSWORD", valueFrom: { secretKeyRef: { name: credentials.metadata.name, key: "password" } } },
-              ],
+              // Credentials come in as files, not env vars: env leaks into `kubectl describe` and crash dumps.
+              command: ["sh", "-c", 'htpasswd -Bbn "$(cat /credentials/username)" "$(cat /credentials/password)" > /auth/htpasswd'],
               resources: { requests: small, limits: small },
               securityContext: restrictedContainerSecurityContext(),
-              volumeMounts: [{ name: "auth", mountPath: "/auth" }],
+              volumeMounts: [{ name: "auth", mountPath: "/auth" }, { name: "credentials", mountPath: "/credentials", readOnly: true }],
             }],
             containers: [{
               name: "registry",
@@ -170,6 +168,7 @@ export class ModelRegistry extends pulumi.ComponentResource {
             volumes: [
               { name: "storage", persistentVolumeClaim: { claimName: pvc.metadata.name } },
               { name: "auth", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+              { name: "credentials", secret: { secretName: credentials.metadata.name, defaultMode: 0o400 } },
             ],
           },
         },
@@ -179,20 +178,10 @@ export class ModelRegistry extends pulumi.ComponentResource {
       metadata: { name: objectName, namespace: ns, labels },
       spec: { type: "ClusterIP", selector, ports: [{ name: "registry", port: REGISTRY_PORT, targetPort: "registry", protocol: "TCP" }] },
     }, child);
-    new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
-      metadata: { name: objectName, namespace: ns, labels },
-      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-    }, child);
-    new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
-      metadata: { name: objectName, namespace: ns, labels },
-      spec: {
-        podSelector: { matchLabels: selector },
-        policyTypes: ["Ingress", "Egress"],
-        // Pushes come from outside (CI, the CLI) and pulls from nodes and model servers: the registry's
-        // own auth guards it; egress is not needed at all.
-        ingress: [{ ports: [{ port: REGISTRY_PORT, protocol: "TCP" }] }],
-        egress: [],
-      },
-    }, child);
+    const guard = { objectName, namespace: ns, labels, selector };
+    podDisruptionBudget(`${name}-pdb`, guard, child);
+    // Pushes come from outside (CI, the CLI) and pulls from nodes and model servers: the registry's own auth
+    // guards it. It needs no egress at all.
+    networkPolicy(`${name}-netpol`, { ...guard, ingress: [{ ports: [{ port: REGISTRY_PORT, protocol: "TCP" }] }], egress: [] }, child);
   }
 }

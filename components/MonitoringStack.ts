@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { alertmanagerConfig, type AlertReceiverArgs } from "./alertmanager.ts";
-import { DCGM_EXPORTER, KUBE_PROMETHEUS_STACK, PROMETHEUS_ADAPTER } from "./charts.ts";
+import { DCGM_EXPORTER, KUBE_PROMETHEUS_STACK, PROMETHEUS_ADAPTER, helmRelease } from "./charts.ts";
 import { gpuDashboard, inferenceDashboard } from "./dashboards.ts";
 import { standardLabels } from "./labels.ts";
 import { METRIC_PENDING } from "./server-contract.ts";
@@ -58,12 +58,10 @@ export class MonitoringStack extends pulumi.ComponentResource {
     const storage = pulumi.all([args.storageSize ?? "50Gi", args.storageClass ?? ""]).apply(([size, cls]) => ({
       volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], ...(cls ? { storageClassName: cls } : {}), resources: { requests: { storage: size } } } },
     }));
-    new k8s.helm.v4.Chart(`${name}-kube-prometheus-stack`, {
-      name: release,
+    helmRelease(`${name}-kube-prometheus-stack`, KUBE_PROMETHEUS_STACK, {
+      release,
       namespace: ns,
-      chart: KUBE_PROMETHEUS_STACK.chart,
-      version: args.chartVersion ?? KUBE_PROMETHEUS_STACK.version,
-      repositoryOpts: { repo: KUBE_PROMETHEUS_STACK.repo },
+      version: args.chartVersion,
       values: {
         prometheus: {
           prometheusSpec: {
@@ -82,12 +80,10 @@ export class MonitoringStack extends pulumi.ComponentResource {
     }, chartOpts);
 
     this.prometheusUrl = pulumi.interpolate`http://prometheus-operated.${ns}.svc:9090`;
-    new k8s.helm.v4.Chart(`${name}-prometheus-adapter`, {
-      name: "prometheus-adapter",
+    helmRelease(`${name}-prometheus-adapter`, PROMETHEUS_ADAPTER, {
+      release: "prometheus-adapter",
       namespace: ns,
-      chart: PROMETHEUS_ADAPTER.chart,
-      version: args.adapterChartVersion ?? PROMETHEUS_ADAPTER.version,
-      repositoryOpts: { repo: PROMETHEUS_ADAPTER.repo },
+      version: args.adapterChartVersion,
       values: {
         prometheus: { url: pulumi.interpolate`http://prometheus-operated.${ns}.svc`, port: 9090 },
         rules: {
@@ -104,12 +100,10 @@ export class MonitoringStack extends pulumi.ComponentResource {
     }, chartOpts);
 
     if (args.dcgmExporter) {
-      new k8s.helm.v4.Chart(`${name}-dcgm-exporter`, {
-        name: "dcgm-exporter",
+      helmRelease(`${name}-dcgm-exporter`, DCGM_EXPORTER, {
+        release: "dcgm-exporter",
         namespace: ns,
-        chart: DCGM_EXPORTER.chart,
-        version: args.dcgmChartVersion ?? DCGM_EXPORTER.version,
-        repositoryOpts: { repo: DCGM_EXPORTER.repo },
+        version: args.dcgmChartVersion,
         values: { serviceMonitor: { enabled: true, additionalLabels: { release } } },
       }, chartOpts);
     }

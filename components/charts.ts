@@ -1,4 +1,7 @@
-/** Helm charts modelplane installs, with pinned default versions (every component takes an override). */
+/** Helm charts modelplane installs, pinned (every component takes a version override), and how it installs one. */
+import type * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+
 export interface ChartRef {
   chart: string;
   repo: string;
@@ -25,3 +28,23 @@ export const GPU_OPERATOR: ChartRef = {
   repo: "https://helm.ngc.nvidia.com/nvidia",
   version: "v25.3.4",
 };
+
+export interface ReleaseArgs {
+  release: string;
+  namespace: pulumi.Input<string>;
+  /** Overrides the pinned version. */
+  version?: pulumi.Input<string>;
+  values: pulumi.Input<Record<string, unknown>>;
+}
+
+/** A Helm release of a pinned chart, always with an explicit release name and namespace. */
+export function helmRelease(logicalName: string, ref: ChartRef, a: ReleaseArgs, opts: pulumi.ComponentResourceOptions): k8s.helm.v4.Chart {
+  return new k8s.helm.v4.Chart(logicalName, {
+    name: a.release,
+    namespace: a.namespace,
+    chart: ref.chart,
+    version: a.version ?? ref.version,
+    repositoryOpts: { repo: ref.repo },
+    values: a.values,
+  }, opts);
+}

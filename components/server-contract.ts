@@ -36,7 +36,6 @@ export interface ServerFlags {
 
 export function serverArgs(f: ServerFlags): string[] {
   return [
-    "serve",
     "--host=0.0.0.0",
     `--port=${f.port}`,
     `--model=${f.model}=${f.artifact}`,
@@ -44,8 +43,8 @@ export function serverArgs(f: ServerFlags): string[] {
     `--max-batch-size=${f.maxBatchSize}`,
     `--max-queue-delay-ms=${f.maxQueueDelayMs}`,
     `--max-queue-size=${f.maxQueueSize}`,
-    `--request-timeout-ms=${f.timeoutMs}`,
-    `--duration-buckets=${f.durationBuckets.join(",")}`,
+    `--timeout-ms=${f.timeoutMs}`,
+    `--latency-buckets=${f.durationBuckets.join(",")}`,
     `--drain-timeout-ms=${f.drainSeconds * 1000}`,
   ];
 }

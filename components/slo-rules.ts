@@ -20,8 +20,8 @@ export interface RuleGroup {
   rules: Array<Record<string, unknown>>;
 }
 
-/** Outcomes that are the client's fault (4xx) spend no error budget. */
-export const CLIENT_OUTCOMES = ["client_error"];
+/** Outcomes that are the client's fault (400, 404, 413) spend no error budget. */
+export const CLIENT_OUTCOMES = ["client_error", "not_found"];
 
 /** [long window, short window, burn rate, severity]: page fast and slow burns, ticket the slow leak. */
 const BURN_WINDOWS: Array<[string, string, number, "critical" | "warning"]> = [

@@ -69,7 +69,7 @@ function wrk(url: string, conns: number, seconds: number): Result {
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
   const sockErr = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const errors = non2xx + (sockErr ? sockErr.slice(1).reduce((n, v) => n + Number(v), 0) : 0);
-  return { rps, p50ms: p("50.000"), p99ms: p("99.000"), errors };
+  return { rps, p50ms: p("50"), p99ms: p("99"), errors };
 }
 
 async function measure(name: string, args: string[], path: string, ready: boolean): Promise<Result> {

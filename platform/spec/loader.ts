@@ -46,7 +46,10 @@ export function loadStack(ref: string, opts: LoadOptions = {}): LoadedStack {
 function load(ref: string, cwd: string): LoadedStack {
   const root = findProjectRoot(cwd);
   const project: Project | undefined = root ? readProject(root) : undefined;
-  const { file, stack } = resolveStackRef(ref, cwd, project);
+  const resolved = resolveStackRef(ref, cwd, project);
+  const file = resolved.file;
+  // The name the Pulumi program will see as pulumi.getStack(): checked here exactly as the program checks it.
+  const stack = resolved.stack ?? basename(file).replace(/\.ya?ml$/i, "");
   const source = YamlSource.parse(file, readStackText(file, project));
   const syntax = source.syntaxErrors();
   if (syntax.length) throw new SpecValidationError(syntax);
@@ -82,7 +85,7 @@ function load(ref: string, cwd: string): LoadedStack {
   if (errors.length || !result.spec) throw new SpecValidationError(errors);
   return {
     file,
-    stack: stack ?? basename(file).replace(/\.ya?ml$/i, ""),
+    stack,
     config: sortKeys(config),
     spec: result.spec,
     secretPaths,

@@ -75,9 +75,15 @@ export interface StackRef {
   stack: string | undefined;
 }
 
-/** `--stack prod` means <stackConfigDir>/Pulumi.prod.yaml; anything that looks like a path is a file. */
+/**
+ * `--stack prod` means <stackConfigDir>/Pulumi.prod.yaml, as does the fully qualified `acme/modelplane/prod`
+ * (Pulumi names the file after the last part); anything else that looks like a path is a file.
+ */
 export function resolveStackRef(ref: string, cwd: string, project: Project | undefined): StackRef {
-  const looksLikePath = /[\\/]/.test(ref) || /\.ya?ml$/i.test(ref) || existsSync(resolve(cwd, ref));
+  const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
+  const qualified = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/([A-Za-z0-9_.-]+)$/.exec(ref);
+  if (qualified && !/\.ya?ml$/i.test(ref) && !existsSync(resolve(cwd, ref))) ref = qualified[1]!;
+  const looksLikePath = /[\\/]/.test(ref) || /\.ya?ml$/i.test(ref) || isFile(resolve(cwd, ref));
   if (looksLikePath) {
     const file = resolve(cwd, ref);
     return { file, stack: stackNameOf(file) };

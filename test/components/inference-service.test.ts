@@ -77,7 +77,7 @@ test("probes: startup budget covers model loading, readiness and liveness on the
   assert.equal(c.readinessProbe.httpGet.path, "/v2/health/ready");
   assert.equal(c.livenessProbe.httpGet.path, "/v2/health/live");
   assert.ok(c.args.includes(`--model=fraud=${base.artifact}`));
-  assert.ok(c.args.some((a: string) => a.startsWith("--duration-buckets=") && a.split("=")[1]!.split(",").includes("0.25")),
+  assert.ok(c.args.some((a: string) => a.startsWith("--latency-buckets=") && a.split("=")[1]!.split(",").includes("0.25")),
     "the SLO threshold is a histogram bucket edge");
 });
 

@@ -40,7 +40,10 @@ test("prod: GPU Deployment with toleration and product selection, Service, PDB, 
     const pod = d.spec.template.spec;
     assert.ok(pod.tolerations.some((t: any) => t.key === "nvidia.com/gpu"), "tolerates the GPU taint");
     assert.ok(pod.nodeSelector["nvidia.com/gpu.product"], "selects a GPU product");
-    assert.ok(d.spec.replicas >= 2, "min 2 replicas in prod");
+    assert.equal(d.spec.replicas, undefined, "the autoscaler owns the replica count");
+    const scaler = objects.find((o) => (o.kind === "ScaledObject" || o.kind === "HorizontalPodAutoscaler") && o.spec.scaleTargetRef.name === d.metadata.name);
+    assert.ok(scaler, `${d.metadata.name} is autoscaled`);
+    assert.ok((scaler.spec.minReplicas ?? scaler.spec.minReplicaCount) >= 2, "min 2 replicas in prod");
   }
 });
 

@@ -40,7 +40,7 @@ export interface TestRegistry {
   blobDataPath(digest: string): string;
   /** Kill the registry process (SIGKILL: like a crash or a network cut), keeping its storage. */
   stop(): Promise<void>;
-  /** Start it again on the same port with the same storage. */
+  /** Start it again on the same port with the same storage (no-op while it runs). */
   start(): Promise<void>;
   /** Stop everything and delete the temp dir. Safe to call twice. */
   close(): Promise<void>;
@@ -105,6 +105,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
   let child: ChildProcess | undefined;
   let logText = "";
   const start = async (): Promise<void> => {
+    if (child && child.exitCode === null && child.signalCode === null) return; // already serving
     const proc = spawn(REGISTRY_BIN, ["serve", configFile], { stdio: ["ignore", "pipe", "pipe"] });
     child = proc;
     proc.stdout!.on("data", (d: Buffer) => (logText += d.toString()));

@@ -15,6 +15,7 @@ import { specConfig } from "../../policies/spec-config.ts";
 import { renderResources, synthesizeStack } from "../../platform/engine/index.ts";
 import type { CapturedResource } from "../../platform/engine/types.ts";
 import type { PlatformSpec } from "../../platform/spec/types.ts";
+import { capturedFrom } from "./helpers/captured.ts";
 import { runLikeCli } from "./helpers/crossguard.ts";
 import { loadFixture, REPO } from "./helpers/fixtures.ts";
 
@@ -73,15 +74,6 @@ function assertSame(a: Map<string, string>, b: Map<string, string>, what: string
   for (const k of new Set([...a.keys(), ...b.keys()])) if (a.get(k) !== b.get(k)) diffs.push(`${k}: ${a.get(k)} vs ${b.get(k)}`);
   assert.deepEqual(diffs, [], `${what} disagree`);
   assert.ok(a.size > 0);
-}
-
-function capturedFrom(objects: readonly KubeObject[]): CapturedResource[] {
-  return objects.map((o, i) => {
-    const [group, version] = o.apiVersion.includes("/") ? o.apiVersion.split("/") : ["core", o.apiVersion];
-    const type = `kubernetes:${group}/${version}:${o.kind}`;
-    const name = `${o.metadata?.name ?? "obj"}-${i}`;
-    return { urn: `urn:pulumi:test::modelplane::${type}::${name}`, type, name, custom: true, inputs: o, outputs: o, dependencies: [], secretPaths: [] };
-  });
 }
 
 describe("three inputs, one verdict", () => {

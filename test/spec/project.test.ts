@@ -35,13 +35,17 @@ const DEV = `config:
 
 describe("project and stack resolution", () => {
   it("finds Pulumi.yaml from a nested cwd and resolves a stack name in stackConfigDir", () => {
-    const t = tempTree({ "Pulumi.yaml": PROJECT, "cfg/Pulumi.dev.yaml": DEV, "sub/dir/.keep": "" });
+    const t = tempTree({ "Pulumi.yaml": PROJECT, "cfg/Pulumi.dev.yaml": DEV, "sub/dir/.keep": "", "sub/dev/.keep": "" });
     try {
       const cwd = join(t.root, "sub", "dir");
       assert.equal(findProjectRoot(cwd), t.root);
       const loaded = loadStack("dev", { cwd });
       assert.equal(loaded.file, join(t.root, "cfg", "Pulumi.dev.yaml"));
       assert.equal(loaded.stack, "dev");
+      // A fully qualified Pulumi stack name reads the same file.
+      assert.equal(loadStack("acme/modelplane/dev", { cwd }).file, loaded.file);
+      // A folder that happens to be called like the stack does not shadow it.
+      assert.equal(loadStack("dev", { cwd: join(t.root, "sub") }).file, loaded.file);
     } finally {
       t.remove();
     }

@@ -17,8 +17,12 @@ export function gpuResourceNames(c: Container): string[] {
   return [...names];
 }
 
+/** A container holding a GPU: some GPU resource asked for with a count other than 0 (`nvidia.com/gpu: 0` is none). */
 export function isGpuContainer(c: Container): boolean {
-  return gpuResourceNames(c).length > 0;
+  return gpuResourceNames(c).some((name) => {
+    const v = c.resources?.limits?.[name] ?? c.resources?.requests?.[name];
+    return parseQuantity(v) !== 0;
+  });
 }
 
 export function isGpuPod(pod: PodSpec): boolean {
