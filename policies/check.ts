@@ -83,9 +83,12 @@ function levelFromConfig(config: PackConfig | undefined, id: string): Enforcemen
   return undefined;
 }
 
+/** A rule's own config from a pack config: without the level and the keys the pack reserves for itself. */
 function propsFromConfig(config: PackConfig | undefined, id: string): Record<string, unknown> | undefined {
   const c = config?.[id];
-  return c && typeof c === "object" ? c : undefined;
+  if (!c || typeof c !== "object") return undefined;
+  const { enforcementLevel: _level, environment: _env, exemptions: _ex, ...props } = c;
+  return props;
 }
 
 export function evaluate(objects: readonly KubeObject[], opts: CheckOptions = {}): CheckReport {
@@ -219,7 +222,8 @@ export function checkSynth(
       rules,
       ...(opts.today ? { today: opts.today } : {}),
       inventoryObjects: objs.map((o) => o.output),
-      sourceOf: () => ({ file, line: 1 }),
+      // The stack file, not a line in it: the objects come from the program, not from YAML the user wrote.
+      sourceOf: () => ({ file, line: 0 }),
       urnOf: (o) => byInput.get(o)?.urn,
     },
   );

@@ -12,7 +12,7 @@ export { DEFAULT_ENFORCEMENT, enforcementOf } from "./enforcement.ts";
 export { EXEMPTION_EXPIRED, targetMatches } from "./exemptions.ts";
 export { parseManifests, readManifests, ManifestError } from "./manifests.ts";
 export type { LoadedManifest, ManifestSource } from "./manifests.ts";
-export { packConfigForSpec } from "./pack-config.ts";
+export { packConfigForSpec, stackFactsOf } from "./pack-config.ts";
 export { rules, ruleById } from "./registry.ts";
 export { renderText } from "./report/text.ts";
 export { renderJson } from "./report/json.ts";

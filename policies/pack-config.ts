@@ -3,7 +3,7 @@
  * `modelplane check --stack` does: per rule its level in the environment, the environment itself, the stack's
  * exemptions for that rule, and the stack-level facts bound from the spec (spec-config.ts).
  */
-import type { Enforcement, Exemption, PlatformSpec } from "../platform/spec/types.ts";
+import type { Enforcement, Environment, Exemption, PlatformSpec } from "../platform/spec/types.ts";
 import { enforcementOf } from "./enforcement.ts";
 import { EXEMPTION_EXPIRED, globToRegExp } from "./exemptions.ts";
 import { rules as allRules } from "./registry.ts";
@@ -40,4 +40,22 @@ export function packConfigForSpec(spec: PlatformSpec, rules: readonly Rule[] = a
   });
   out[EXEMPTION_EXPIRED] = { enforcementLevel: "mandatory", [ENVIRONMENT_KEY]: spec.environment, [EXEMPTIONS_KEY]: lapses };
   return out;
+}
+
+/**
+ * What a pack config says about the stack as a whole, so `check --manifests --config FILE` judges plain YAML as
+ * `check --stack` would: the environment and every exemption (each rule's entry repeats those naming it).
+ */
+export function stackFactsOf(config: Record<string, unknown>): { environment?: Environment; exemptions: Exemption[] } {
+  let environment: Environment | undefined;
+  const exemptions = new Map<string, Exemption>();
+  for (const [id, entry] of Object.entries(config)) {
+    if (!entry || typeof entry !== "object" || id === EXEMPTION_EXPIRED) continue;
+    const e = entry as Record<string, unknown>;
+    if (e[ENVIRONMENT_KEY] === "dev" || e[ENVIRONMENT_KEY] === "staging" || e[ENVIRONMENT_KEY] === "prod") environment ??= e[ENVIRONMENT_KEY];
+    for (const ex of Array.isArray(e[EXEMPTIONS_KEY]) ? (e[EXEMPTIONS_KEY] as Exemption[]) : []) {
+      if (ex && typeof ex.rule === "string" && typeof ex.target === "string") exemptions.set(JSON.stringify(ex), ex);
+    }
+  }
+  return { ...(environment ? { environment } : {}), exemptions: [...exemptions.values()] };
 }

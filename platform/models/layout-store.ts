@@ -99,6 +99,10 @@ export class LayoutStore implements ArtifactStore {
     return index.manifests.flatMap((m) => m.annotations?.[ANNOTATION_REF_NAME] ?? []);
   }
 
+  explain(err: unknown): unknown {
+    return err;
+  }
+
   close(): void {}
 
   private async init(): Promise<void> {

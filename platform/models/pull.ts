@@ -62,7 +62,7 @@ export async function pullArtifact(store: ArtifactStore, repo: string, reference
     return { ...info, files };
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
-    throw err;
+    throw store.explain(err);
   }
 }
 

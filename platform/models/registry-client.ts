@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { Transform, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { Authenticator } from "./auth.ts";
 import type { Credentials } from "./credentials.ts";
 import { DigestMismatchError, digestOf, isDigest } from "./digest.ts";
@@ -8,7 +8,6 @@ import {
   classifyNetworkError,
   NotFoundError,
   RegistryError,
-  RegistryUnreachableError,
 } from "./errors.ts";
 import { drain, header, readBytes, readText, Transport, type RequestInit, type TransportOptions } from "./http.ts";
 import { OCI_INDEX, OCI_MANIFEST } from "./media-types.ts";
@@ -105,7 +104,8 @@ export class RegistryClient implements ArtifactStore {
         continue;
       }
       if (status !== 200) throw await this.failure(res, `blob ${desc.digest}`);
-      return guardComplete(res, this.host);
+      // A body cut short makes node fail the stream ("aborted"); explain() maps that to a retryable error.
+      return res;
     }
   }
 
@@ -156,6 +156,10 @@ export class RegistryClient implements ArtifactStore {
       out.push(...(((body as { repositories?: string[] | null }).repositories ?? []) as string[]));
     });
     return out;
+  }
+
+  explain(err: unknown): unknown {
+    return classifyNetworkError(err, this.host);
   }
 
   close(): void {
@@ -261,23 +265,4 @@ function withDigest(location: URL, digest: string): URL {
 function counting(stream: Readable, onProgress?: Progress): Readable {
   if (onProgress) stream.on("data", (chunk: Buffer) => onProgress(chunk.length));
   return stream;
-}
-
-/**
- * A response body that ends before its Content-Length is a dropped connection, not
- * different content: report it as retryable instead of letting a short read look like tampering.
- */
-function guardComplete(res: IncomingMessage, registry: string): Readable {
-  const out = new Transform({
-    transform(chunk, _enc, cb) {
-      cb(null, chunk);
-    },
-    flush(cb) {
-      cb(res.complete ? null : new RegistryUnreachableError(registry, "connection closed in the middle of a blob"));
-    },
-  });
-  res.on("error", (err) => out.destroy(classifyNetworkError(err, registry) as Error));
-  res.on("aborted", () => out.destroy(new RegistryUnreachableError(registry, "connection closed in the middle of a blob")));
-  res.pipe(out);
-  return out;
 }

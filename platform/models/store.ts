@@ -40,5 +40,7 @@ export interface ArtifactStore {
   /** By tag or digest; a manifest fetched by digest is checked against it. */
   getManifest(repo: string, reference: string, signal?: AbortSignal): Promise<StoredManifest>;
   listTags(repo: string, signal?: AbortSignal): Promise<string[]>;
+  /** Turn a low-level error met while streaming a blob into this store's own (e.g. a dropped connection). */
+  explain(err: unknown): unknown;
   close(): void;
 }

@@ -1,8 +1,8 @@
-import { createWriteStream } from "node:fs";
-import { rename, rm } from "node:fs/promises";
-import { Transform, type Readable } from "node:stream";
+import { open, rename, rm } from "node:fs/promises";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { DigestMismatchError, digestOf, sha256, SizeMismatchError } from "./digest.ts";
+import { DigestMismatchError, digestOf, SizeMismatchError } from "./digest.ts";
+import { hashingSink } from "./hashing-sink.ts";
 import type { Descriptor, Progress } from "./store.ts";
 
 /**
@@ -19,26 +19,17 @@ export async function writeVerified(
   signal?: AbortSignal,
 ): Promise<void> {
   const partial = `${dest}.partial`;
-  const hash = sha256();
-  let size = 0;
-  const check = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      size += chunk.length;
-      // Far more than announced: stop reading now rather than fill the disk.
-      if (size > desc.size + (1 << 20)) {
-        cb(new SizeMismatchError(desc.size, size, what));
-        return;
-      }
-      hash.update(chunk);
-      onProgress?.(chunk.length);
-      cb(null, chunk);
-    },
-  });
+  const fh = await open(partial, "w");
+  const sink = hashingSink(partial, fh, desc.size, what, onProgress);
   try {
-    await pipeline(source, check, createWriteStream(partial), ...(signal ? [{ signal }] : []));
-    const actual = "sha256:" + hash.digest("hex");
+    try {
+      await pipeline(source, sink, ...(signal ? [{ signal }] : []));
+    } finally {
+      await fh.close();
+    }
+    const actual = sink.digest();
     if (actual !== desc.digest) throw new DigestMismatchError(desc.digest, actual, what);
-    if (size !== desc.size) throw new SizeMismatchError(desc.size, size, what);
+    if (sink.size !== desc.size) throw new SizeMismatchError(desc.size, sink.size, what);
     await rename(partial, dest);
   } catch (err) {
     await rm(partial, { force: true });

@@ -58,7 +58,7 @@ export function renderSarif(report: CheckReport, opts: SarifOptions = {}): strin
             logicalLocations: [{ fullyQualifiedName: r.urn ?? name, name, kind: "resource" }],
           };
           if (uri && r.source) {
-            location.physicalLocation = { artifactLocation: { uri }, region: { startLine: Math.max(1, r.source.line) } };
+            location.physicalLocation = { artifactLocation: { uri }, ...(r.source.line > 0 ? { region: { startLine: r.source.line } } : {}) };
           }
           return {
             ruleId: r.rule,

@@ -69,7 +69,7 @@ describe("embedded OCI image-layout store", () => {
     const res = await pushModel(src, store, "tamper", { name: "tamper", tag: "v1" });
     const layer = res.artifact.manifest.layers.find((l) => l.annotations?.["org.cncf.model.filepath"] === "model.onnx")!;
     const bytes = readFileSync(store.blobPath(layer.digest));
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
     writeFileSync(store.blobPath(layer.digest), bytes);
     const out = join(t.path, "tamper-out");
     await assert.rejects(pullArtifact(store, "tamper", res.digest, out), (err: Error) => {

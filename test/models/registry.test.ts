@@ -85,7 +85,7 @@ describe("OCI distribution client against a real registry (plain HTTP)", () => {
     const layer = res.artifact.files.find((f) => f.relPath === "model.onnx")!;
     const data = reg.blobDataPath(layer.digest);
     const bytes = readFileSync(data);
-    bytes[10] ^= 0x01;
+    bytes[10] = bytes[10]! ^ 0x01;
     writeFileSync(data, bytes);
     const out = join(t.path, "tampered-out");
     await assert.rejects(pullArtifact(client, "tampered", res.digest, out), (err: Error) => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -8,6 +8,7 @@ import { after, describe, it } from "node:test";
 import type { CliIO } from "../../platform/cli/io.ts";
 import { main } from "../../platform/cli/main.ts";
 import { REPO } from "./helpers/fixtures.ts";
+import { sarifValidator } from "./helpers/sarif.ts";
 
 function io(stdin = ""): CliIO & { out: () => string; err: () => string } {
   const stdout = new PassThrough();
@@ -64,6 +65,13 @@ describe("modelplane check", () => {
     }
   });
 
+  it("an invalid stack exits 2 with the spec's file:line errors", async () => {
+    const c = io();
+    assert.equal(await main(["check", "--stack", "test/fixtures/stacks/broken/min-over-max.yaml"], c), 2);
+    assert.match(c.err(), /^test\/fixtures\/stacks\/broken\/min-over-max\.yaml:\d+:\d+ /m);
+    assert.equal(c.out(), "");
+  });
+
   it("--emit-pack-config writes the stack's levels, exemptions and limits for --policy-pack-config", async () => {
     const file = path.join(tmp, "prod.json");
     const c = io();
@@ -77,12 +85,39 @@ describe("modelplane check", () => {
     assert.equal(cfg["gpu-shm"]?.environment, "prod");
   });
 
+  it("--config with an emitted pack config brings the stack's levels, environment and exemptions to manifests", async () => {
+    const file = path.join(tmp, "pack.json");
+    const exemption = { rule: "gpu-shm", target: "Pod/disk-shm", reason: "OPS-7", owner: "ml@example.com", expires: "2999-01-01" };
+    writeFileSync(file, JSON.stringify({ "gpu-shm": { enforcementLevel: "mandatory", environment: "dev", exemptions: [exemption] } }));
+    const c = io();
+    assert.equal(await main(["check", "--manifests", "test/fixtures/policies/ai/gpu-shm/fail.yaml", "--config", file, "--format", "json"], c), 1);
+    const report = JSON.parse(c.out()) as { environment: string; results: Array<{ rule: string; verdict: string; enforcement: string; resource: { name: string } }> };
+    assert.equal(report.environment, "dev");
+    const shm = report.results.filter((r) => r.rule === "gpu-shm").map((r) => [r.resource.name, r.verdict, r.enforcement]);
+    assert.deepEqual(shm, [["no-shm", "fail", "mandatory"], ["unbounded-shm", "fail", "mandatory"], ["disk-shm", "exempt", "mandatory"]]);
+    const bad = io();
+    writeFileSync(file, "[1, 2]");
+    assert.equal(await main(["check", "--manifests", GOOD, "--config", file], bad), 2);
+    assert.match(bad.err(), /pack\.json:1: not a policy config/);
+  });
+
   it("checks a stack offline (in-process)", async () => {
     const c = io();
     const code = await main(["check", "--stack", "dev", "--format", "json"], c);
     assert.equal(code, 0, c.err());
     const report = JSON.parse(c.out()) as { stack: string; environment: string; results: unknown[] };
     assert.deepEqual([report.stack, report.environment], ["dev", "dev"]);
+  });
+
+  it("SARIF of a stack check names the stack file and each resource's URN, and validates", async () => {
+    const c = io();
+    await main(["check", "--stack", "dev", "--preview", "--format", "sarif"], c);
+    const log = JSON.parse(c.out()) as { runs: Array<{ results: Array<{ locations: Array<Record<string, any>> }> }> };
+    const validate = sarifValidator();
+    assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 3)));
+    const loc = log.runs[0]!.results[0]!.locations[0]!;
+    assert.equal(loc.physicalLocation.artifactLocation.uri, "stacks/Pulumi.dev.yaml");
+    assert.match(loc.logicalLocations[0].fullyQualifiedName, /^urn:pulumi:dev::modelplane::/);
   });
 
   it("runs as a real process: node bin/modelplane.js check", () => {

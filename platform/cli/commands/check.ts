@@ -16,7 +16,8 @@ Checks resources against the policy pack (policies/): the same rules \`pulumi pr
   --manifests <file|dir|->  check plain YAML (multi-document, List objects; a folder is read recursively;
                             - reads stdin); may be repeated
   --environment <env>       dev | staging | prod: enforcement levels for --manifests (default: prod's)
-  --config <file>           per-rule config as JSON, the --policy-pack-config format
+  --config <file>           per-rule config as JSON, the --policy-pack-config format (a file written by
+                            --emit-pack-config also brings the stack's environment and exemptions)
   --format text|json|sarif  report format (default text); json is the API's shape, sarif is SARIF 2.1.0
   --verbose                 text: list passing and not-applicable results too
   --emit-pack-config <file> with --stack: write the --policy-pack-config JSON that gives \`pulumi preview
@@ -80,10 +81,15 @@ export const command: Command = {
         const loaded = [];
         for (const target of manifests) loaded.push(...(await policies.readManifests(target, { cwd: io.cwd, stdin: io.stdin })));
         const sources = new Map(loaded.map((m) => [m.object, m.source]));
-        report = policies.evaluate(
-          loaded.map((m) => m.object),
-          { ...(env ? { environment: env as Environment } : {}), ...(config ? { config } : {}), sourceOf: (o) => sources.get(o) },
-        );
+        // A config written by --emit-pack-config also carries the stack's environment and exemptions.
+        const facts = config ? policies.stackFactsOf(config) : { exemptions: [] };
+        const environment = (env as Environment | undefined) ?? facts.environment;
+        report = policies.evaluate(loaded.map((m) => m.object), {
+          ...(environment ? { environment } : {}),
+          ...(config ? { config } : {}),
+          exemptions: facts.exemptions,
+          sourceOf: (o) => sources.get(o),
+        });
       }
     } catch (err) {
       if (err instanceof policies.ManifestError) throw new UsageError(err.message);

@@ -25,6 +25,7 @@ export const canaryWeight: Rule = {
       const weighted = refs.some((r) => get(r, ["weight"]) !== undefined);
       if (refs.length < 2 && !weighted) return;
       splits++;
+      const before = problems.length;
       let sum = 0;
       for (const r of refs) {
         const w = get(r, ["weight"]) ?? 1; // the API's default weight
@@ -33,7 +34,7 @@ export const canaryWeight: Rule = {
           problems.push(`rules[${i}] backend ${name}: weight ${String(w)} is not an integer within 0-100`);
         } else sum += w;
       }
-      if (refs.length >= 2 && problems.length === 0 && sum !== 100) problems.push(`rules[${i}]: weights sum to ${sum}, not 100`);
+      if (refs.length >= 2 && problems.length === before && sum !== 100) problems.push(`rules[${i}]: weights sum to ${sum}, not 100`);
     });
     return splits === 0 ? NOT_APPLICABLE : problems;
   },

@@ -1,0 +1,45 @@
+/**
+ * The Deployment's container args are only right if the real server accepts them: parse what InferenceService
+ * emits with the server's own argument parser and the pod's environment.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { InferenceService } from "../../components/InferenceService.ts";
+import { CACHE_DIR, LIVE_PATH, METRIC_PENDING, METRIC_REQUESTS, METRIC_REQUEST_DURATION, READY_PATH, SERVER_PORT } from "../../components/server-contract.ts";
+import { parseServerArgs } from "../../services/inference/config.ts";
+import { ServerMetrics } from "../../services/inference/metrics.ts";
+import { build, podSpec } from "../helpers/components.ts";
+
+const artifact = `oci://registry.example.com/models/fraud@sha256:${"a".repeat(64)}`;
+
+test("the server parses the container args and env InferenceService emits", async () => {
+  const b = await build(() => {
+    new InferenceService("fraud", {
+      namespace: "ml", modelName: "fraud", artifact, image: "img",
+      batching: { maxBatchSize: 16, maxQueueDelayMs: 4, maxQueueSize: 100, timeoutMs: 2500 },
+      slo: { availability: 99.9, latencyThresholdMs: 120, latencyTarget: 99 },
+      drainSeconds: 20,
+    });
+  });
+  const c = podSpec(b.one("Deployment")).containers[0];
+  const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
+  const config = parseServerArgs(c.args, env);
+  assert.equal(config.host, "0.0.0.0", "listens beyond loopback inside the pod");
+  assert.equal(config.port, SERVER_PORT);
+  assert.equal(c.ports[0].containerPort, SERVER_PORT);
+  assert.deepEqual(config.models, [{ name: "fraud", ref: artifact }]);
+  assert.equal(config.cacheDir, CACHE_DIR);
+  assert.equal(config.defaults.maxBatchSize, 16);
+  assert.equal(config.defaults.maxQueueDelayMs, 4);
+  assert.equal(config.defaults.maxQueueSize, 100);
+  assert.equal(config.defaults.timeoutMs, 2500);
+  assert.equal(config.drainTimeoutMs, 20_000);
+  assert.ok(config.latencyBuckets.includes(0.12), "the SLO threshold is a bucket edge");
+  assert.ok(c.readinessProbe.httpGet.path === READY_PATH && c.livenessProbe.httpGet.path === LIVE_PATH);
+});
+
+test("the metric names alerts, dashboards and autoscalers query are the ones the server exports", async () => {
+  const metrics = new ServerMetrics([0.1], false);
+  const names = (await metrics.registry.getMetricsAsJSON()).map((m) => m.name);
+  for (const name of [METRIC_REQUESTS, METRIC_REQUEST_DURATION, METRIC_PENDING]) assert.ok(names.includes(name), name);
+});
