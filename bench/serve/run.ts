@@ -105,7 +105,7 @@ async function inProcess(): Promise<Result> {
 
 console.log(`bench/serve: MLP 8→64→3, batch-1 JSON requests, wrk -t${threads} -c${connections} -d${duration}s, ${(await import("node:os")).cpus().length} CPUs`);
 const ceiling = await measure("ceiling", ["--import", "tsx", "bench/serve/hello.ts"], "/", false);
-const oursArgs = ["--import", "tsx", "services/inference/main.ts", "--port", "0", "--model", `mlp=${modelFile}`, "--max-batch-size", "32", "--log-level", "warn"];
+const oursArgs = ["--import", "tsx", "services/inference/main.ts", "--port", "0", "--model", `mlp=${modelFile}`, "--max-batch-size", "32"];
 const ours = await measure("ours", oursArgs, "/v2/models/mlp/infer", true);
 const naive = await measure("naive", ["--import", "tsx", "bench/serve/naive.ts", modelFile], "/", false);
 await inProcess();

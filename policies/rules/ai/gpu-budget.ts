@@ -1,11 +1,14 @@
 /** The whole stack stays within its GPU budget. */
 import { NOT_APPLICABLE, type KubeObject, type Rule } from "../../rule.ts";
-import { podSpecOf, workloadKinds } from "../../kube.ts";
+import { get, podSpecOf, workloadKinds } from "../../kube.ts";
 import { maxReplicas } from "../k8s/support.ts";
 import { podGpus } from "./support.ts";
 
 /** GPUs a workload can hold at its largest: max replicas (autoscaler max, else spec.replicas) × GPUs per pod. */
 export function workloadGpus(obj: KubeObject, inventory: readonly KubeObject[]): number {
+  // A Pod or ReplicaSet a controller owns (a `kubectl get -o yaml` dump has both) is counted through its owner.
+  const owners = get(obj, ["metadata", "ownerReferences"]);
+  if (Array.isArray(owners) && owners.length > 0) return 0;
   const pod = podSpecOf(obj);
   if (!pod) return 0;
   const perPod = podGpus(pod);
