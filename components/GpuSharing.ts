@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
 import { GPU_OPERATOR, helmRelease } from "./charts.ts";
-import { GPU_RESOURCE } from "./gpu.ts";
+import { GPU_RESOURCE, gpuToleration } from "./gpu.ts";
 import { standardLabels } from "./labels.ts";
 
 export const GPU_SHARING_MODES = ["none", "time-slicing", "mig"] as const;
@@ -24,6 +24,10 @@ export interface GpuSharingArgs {
   /** `single` or `mixed`. */
   migStrategy?: string;
   chartVersion?: pulumi.Input<string>;
+  /** The taint on the GPU nodes (default key `nvidia.com/gpu`, any value, NoSchedule): the operator's node agents tolerate it. */
+  taintKey?: string;
+  taintValue?: string;
+  taintEffect?: string;
   /** Let the operator's DCGM exporter publish a ServiceMonitor with these labels (Prometheus selection). */
   serviceMonitorLabels?: pulumi.Input<Record<string, string>>;
   labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -72,11 +76,19 @@ export class GpuSharing extends pulumi.ComponentResource {
       devicePlugin["config"] = { name: config.metadata.name, default: SHARING_CONFIG_KEY };
     }
 
+    // The chart's agents (driver, device plugin, GFD, DCGM) and its NFD workers tolerate only `nvidia.com/gpu`
+    // by default: with any other taint they never reach the GPU nodes and no GPU is ever advertised. The
+    // NFD list replaces the chart's, so it keeps the control-plane tolerations the chart ships.
+    const toleration = gpuToleration(args);
+    const controlPlane = ["node-role.kubernetes.io/master", "node-role.kubernetes.io/control-plane"]
+      .map((key) => ({ key, operator: "Equal", value: "", effect: "NoSchedule" }));
     helmRelease(`${name}-gpu-operator`, GPU_OPERATOR, {
       release: "gpu-operator",
       namespace: ns.metadata.name,
       version: args.chartVersion,
       values: {
+        daemonsets: { tolerations: [toleration] },
+        "node-feature-discovery": { worker: { tolerations: [...controlPlane, toleration] } },
         devicePlugin,
         mig: { strategy: args.mode === "mig" ? migStrategy : "single" },
         migManager: { enabled: args.mode === "mig" },

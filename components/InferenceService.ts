@@ -80,10 +80,16 @@ export interface InferenceServiceArgs {
   startupSeconds?: number;
   drainSeconds?: number;
   imagePullSecrets?: pulumi.Input<string>[];
+  /** `kubernetes.io/dockerconfigjson` Secret the server pulls model artifacts with (the registry's pull Secret). */
+  registryCredentialsSecret?: pulumi.Input<string>;
+  /** Registries (host[:port], as artifact references name them) served over plain HTTP, e.g. an in-cluster one. */
+  insecureRegistries?: pulumi.Input<string>[];
   priorityClassName?: pulumi.Input<string>;
   labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Emit ServiceMonitor and PrometheusRule (needs the prometheus-operator CRDs). Default true. */
   monitoring?: boolean;
+  /** How often Prometheus scrapes the server. Default 15s. */
+  scrapeInterval?: pulumi.Input<string>;
   /** Labels the Prometheus instance selects ServiceMonitors/PrometheusRules by (kube-prometheus-stack: `release`). */
   monitoringSelector?: pulumi.Input<Record<string, string>>;
   /** Namespaces (by name) allowed to reach the server besides its own: gateway, monitoring. */
@@ -153,6 +159,8 @@ export class InferenceService extends pulumi.ComponentResource {
         imagePullSecrets: args.imagePullSecrets ?? [],
         priorityClassName: args.priorityClassName,
         spreadSelector: selector,
+        registryCredentialsSecret: args.registryCredentialsSecret,
+        insecureRegistries: args.insecureRegistries,
       });
     const trackSelector = (track: string) => selector.apply((s) => ({ ...s, "modelplane.dev/track": track }));
 
@@ -192,11 +200,12 @@ export class InferenceService extends pulumi.ComponentResource {
         ]),
         ports: [{ port: SERVER_PORT, protocol: "TCP" }],
       }],
-      egress: [
-        // DNS, then the model registry (HTTPS or the distribution registry's plain port).
+      // DNS, then the registries the model artifacts come from: HTTPS, the distribution registry's plain port,
+      // and whatever port an artifact reference names (`oci://registry.example.com:8443/...`).
+      egress: pulumi.all([args.artifact, ...(args.canary ? [args.canary.artifact] : [])]).apply((refs) => [
         { to: [{ namespaceSelector: {} }], ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] },
-        { ports: [{ port: 443, protocol: "TCP" }, { port: 5000, protocol: "TCP" }] },
-      ],
+        { ports: registryPorts(refs).map((port) => ({ port, protocol: "TCP" })) },
+      ]),
     }, child);
 
     let canary: k8s.apps.v1.Deployment | undefined;
@@ -240,7 +249,9 @@ export class InferenceService extends pulumi.ComponentResource {
         spec: {
           selector: { matchLabels: selector },
           namespaceSelector: { matchNames: [ns] },
-          endpoints: [{ port: SERVER_PORT_NAME, path: METRICS_PATH, interval: "15s", scrapeTimeout: "10s" }],
+          // No scrapeTimeout: Prometheus defaults it to the smaller of its global timeout and the interval,
+          // where a fixed value would be rejected by any interval shorter than it.
+          endpoints: [{ port: SERVER_PORT_NAME, path: METRICS_PATH, interval: args.scrapeInterval ?? "15s" }],
         },
       }, child);
       if (args.slo) {
@@ -268,6 +279,16 @@ export class InferenceService extends pulumi.ComponentResource {
     this.endpoint = pulumi.interpolate`http://${this.service.metadata.name}.${ns}.svc.cluster.local`;
     this.registerOutputs({ deploymentName: this.deploymentName, serviceName: this.serviceName, endpoint: this.endpoint });
   }
+}
+
+/** Ports the server pulls artifacts on: 443 and 5000 always, plus any port an `oci://host:port/` reference names. */
+export function registryPorts(artifacts: string[]): number[] {
+  const ports = new Set([443, 5000]);
+  for (const ref of artifacts) {
+    const port = /^oci:\/\/[^/@]+:(\d+)\//.exec(ref)?.[1];
+    if (port) ports.add(Number(port));
+  }
+  return [...ports];
 }
 
 function validateArgs(args: InferenceServiceArgs): void {

@@ -65,6 +65,10 @@ export class ModelPlatform extends pulumi.ComponentResource {
         // The GPU Operator runs its own DCGM exporter; a second one would double-count.
         dcgmExporter: spec.monitoring.gpuMetrics && !spec.gpu.operator,
         gpuDashboards: spec.monitoring.gpuMetrics,
+        gpuTaintKey: spec.gpu.taint.key,
+        gpuTaintValue: spec.gpu.taint.value || undefined,
+        gpuTaintEffect: spec.gpu.taint.effect,
+        gpuNodeLabel: spec.gpu.productLabel,
         alertReceivers: spec.monitoring.alertReceivers,
         labels: extra,
       }, child);
@@ -77,6 +81,9 @@ export class ModelPlatform extends pulumi.ComponentResource {
         timeSlicingReplicas: spec.gpu.timeSlicingReplicas,
         migStrategy: spec.gpu.migStrategy,
         chartVersion: spec.gpu.operatorVersion,
+        taintKey: spec.gpu.taint.key,
+        taintValue: spec.gpu.taint.value || undefined,
+        taintEffect: spec.gpu.taint.effect,
         serviceMonitorLabels: monitoring?.ruleSelector,
         labels: extra,
       }, child);
@@ -129,6 +136,7 @@ export class ModelPlatform extends pulumi.ComponentResource {
         nsName,
         image: model.serverImage ? pulumi.output(model.serverImage) : defaultImage,
         pullSecret: registry.pullSecretName,
+        insecureRegistries: registry.plainHttpAddress ? [registry.plainHttpAddress] : undefined,
         monitoring,
         gatewayName: gateway?.metadata.name,
         extra,
@@ -153,6 +161,7 @@ export class ModelPlatform extends pulumi.ComponentResource {
       nsName: pulumi.Output<string>;
       image: pulumi.Output<string>;
       pullSecret: pulumi.Output<string>;
+      insecureRegistries?: pulumi.Output<string>[];
       monitoring?: MonitoringStack;
       gatewayName?: pulumi.Output<string>;
       extra: Record<string, string>;
@@ -188,10 +197,14 @@ export class ModelPlatform extends pulumi.ComponentResource {
         : undefined,
       startupSeconds: model.startupSeconds,
       imagePullSecrets: [ctx.pullSecret],
+      // The same credentials pull the model artifacts (the server, not the kubelet, fetches those).
+      registryCredentialsSecret: ctx.pullSecret,
+      insecureRegistries: ctx.insecureRegistries,
       priorityClassName: INFERENCE_PRIORITY_CLASS,
       labels: ctx.extra,
       monitoring: ctx.monitoring !== undefined,
       monitoringSelector: ctx.monitoring?.ruleSelector,
+      scrapeInterval: spec.monitoring.scrapeInterval,
       allowedNamespaces: ctx.monitoring ? [ctx.monitoring.namespace] : [],
     }, ctx.opts);
     new AutoscalingPolicy(`${name}-${model.name}-autoscaling`, {

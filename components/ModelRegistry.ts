@@ -51,6 +51,8 @@ export class ModelRegistry extends pulumi.ComponentResource {
   readonly address: pulumi.Output<string>;
   /** Name of the `kubernetes.io/dockerconfigjson` Secret model servers pull with. */
   readonly pullSecretName: pulumi.Output<string>;
+  /** In-cluster mode: the Service's host:port, which speaks plain HTTP (clients must be told so). */
+  readonly plainHttpAddress?: pulumi.Output<string>;
   /** `repo@sha256:...` of the built server image, when `serverImage` was given. */
   readonly serverImage?: pulumi.Output<string>;
 
@@ -67,9 +69,10 @@ export class ModelRegistry extends pulumi.ComponentResource {
     const password = pulumi.secret(args.password);
 
     if (args.mode === "in-cluster") {
+      this.plainHttpAddress = pulumi.interpolate`${objectName}.${ns}.svc.cluster.local:${REGISTRY_PORT}`;
       this.address = args.server
         ? pulumi.output(args.server)
-        : pulumi.interpolate`${objectName}.${ns}.svc.cluster.local:${REGISTRY_PORT}`;
+        : this.plainHttpAddress;
       this.deployInCluster(name, args, ns, objectName, labels, password, child);
     } else {
       this.address = pulumi.output(args.server!);

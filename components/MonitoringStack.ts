@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { alertmanagerConfig, type AlertReceiverArgs } from "./alertmanager.ts";
 import { DCGM_EXPORTER, KUBE_PROMETHEUS_STACK, PROMETHEUS_ADAPTER, helmRelease } from "./charts.ts";
 import { gpuDashboard, inferenceDashboard } from "./dashboards.ts";
+import { DEFAULT_PRODUCT_LABEL, gpuToleration } from "./gpu.ts";
 import { standardLabels } from "./labels.ts";
 import { METRIC_PENDING } from "./server-contract.ts";
 
@@ -23,6 +24,12 @@ export interface MonitoringStackArgs {
   storageClass?: pulumi.Input<string>;
   /** Install the DCGM exporter (skip when the GPU Operator already runs one). */
   dcgmExporter?: boolean;
+  /** The GPU nodes' taint (default key `nvidia.com/gpu`): the DCGM exporter must tolerate it to run there. */
+  gpuTaintKey?: string;
+  gpuTaintValue?: string;
+  gpuTaintEffect?: string;
+  /** A label only GPU nodes carry (default `nvidia.com/gpu.product`): the DCGM exporter runs there and nowhere else. */
+  gpuNodeLabel?: string;
   /** GPU dashboards (DCGM metrics exist, from here or from the GPU Operator). */
   gpuDashboards?: boolean;
   alertReceivers?: pulumi.Input<AlertReceiverArgs[]>;
@@ -104,7 +111,19 @@ export class MonitoringStack extends pulumi.ComponentResource {
         release: "dcgm-exporter",
         namespace: ns,
         version: args.dcgmChartVersion,
-        values: { serviceMonitor: { enabled: true, additionalLabels: { release } } },
+        // The chart's DaemonSet has no tolerations nor node selection by default: it would skip the tainted
+        // GPU nodes and crash-loop on every CPU node instead.
+        values: {
+          serviceMonitor: { enabled: true, additionalLabels: { release } },
+          tolerations: [gpuToleration({ taintKey: args.gpuTaintKey, taintValue: args.gpuTaintValue, taintEffect: args.gpuTaintEffect })],
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchExpressions: [{ key: args.gpuNodeLabel ?? DEFAULT_PRODUCT_LABEL, operator: "Exists" }] }],
+              },
+            },
+          },
+        },
       }, chartOpts);
     }
 

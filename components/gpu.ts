@@ -35,14 +35,24 @@ export function gpuPodFields(gpu: GpuRequest): GpuPodFields {
   }
   if (gpu.count === 0) return { resources: {}, tolerations: [], nodeSelector: {} };
   const resourceName = gpu.migProfile && gpu.migStrategy === "mixed" ? `nvidia.com/mig-${gpu.migProfile}` : GPU_RESOURCE;
-  const taintKey = gpu.taintKey ?? DEFAULT_GPU_TAINT_KEY;
-  const toleration: k8s.types.input.core.v1.Toleration = gpu.taintValue
-    ? { key: taintKey, operator: "Equal", value: gpu.taintValue, effect: gpu.taintEffect ?? "NoSchedule" }
-    : { key: taintKey, operator: "Exists", effect: gpu.taintEffect ?? "NoSchedule" };
+  const toleration = gpuToleration(gpu);
   const nodeSelector: Record<string, string> = {};
   const productLabel = gpu.productLabel ?? DEFAULT_PRODUCT_LABEL;
   if (gpu.product) nodeSelector[productLabel] = gpu.product;
   // With the `single` MIG strategy GPU Feature Discovery rewrites the product label to include the profile.
   if (gpu.migProfile && gpu.migStrategy !== "mixed" && !gpu.product) nodeSelector["nvidia.com/mig.strategy"] = "single";
   return { resources: { [resourceName]: String(gpu.count) }, tolerations: [toleration], nodeSelector };
+}
+
+export interface GpuTaint {
+  taintKey?: string;
+  taintValue?: string;
+  taintEffect?: string;
+}
+
+/** Tolerates the GPU nodes' taint: model servers, and the node agents (device plugin, DCGM) that must run there. */
+export function gpuToleration(t: GpuTaint): k8s.types.input.core.v1.Toleration {
+  const key = t.taintKey ?? DEFAULT_GPU_TAINT_KEY;
+  const effect = t.taintEffect ?? "NoSchedule";
+  return t.taintValue ? { key, operator: "Equal", value: t.taintValue, effect } : { key, operator: "Exists", effect };
 }

@@ -32,7 +32,14 @@ export interface ModelServerPodArgs {
   priorityClassName?: pulumi.Input<string>;
   /** Selector labels for topology spread (the stable subset). */
   spreadSelector: pulumi.Input<Record<string, string>>;
+  /** `kubernetes.io/dockerconfigjson` Secret the server pulls model artifacts with. */
+  registryCredentialsSecret?: pulumi.Input<string>;
+  /** Registries (host[:port]) the server must reach over plain HTTP. */
+  insecureRegistries?: pulumi.Input<string>[];
 }
+
+/** Where the registry credentials Secret is mounted; the server reads `config.json` there (docker's format). */
+export const REGISTRY_CONFIG_DIR = "/var/run/secrets/modelplane/registry";
 
 export function modelServerPodTemplate(a: ModelServerPodArgs): k8s.types.input.core.v1.PodTemplateSpec {
   const gpu = gpuPodFields(a.gpu);
@@ -75,6 +82,12 @@ export function modelServerPodTemplate(a: ModelServerPodArgs): k8s.types.input.c
             { name: "HOME", value: TMP_DIR },
             { name: "MODELPLANE_CACHE_DIR", value: CACHE_DIR },
             { name: "NODE_OPTIONS", value: "--enable-source-maps" },
+            // Artifact pulls authenticate like docker does (platform/models/credentials.ts), from a file rather
+            // than env vars so the password never shows in `kubectl describe`.
+            ...(a.registryCredentialsSecret ? [{ name: "DOCKER_CONFIG", value: REGISTRY_CONFIG_DIR }] : []),
+            ...(a.insecureRegistries && a.insecureRegistries.length > 0
+              ? [{ name: "MODELPLANE_INSECURE_REGISTRIES", value: pulumi.all(a.insecureRegistries).apply((hosts) => hosts.join(",")) }]
+              : []),
           ],
           resources,
           securityContext: restrictedContainerSecurityContext(),
@@ -102,6 +115,7 @@ export function modelServerPodTemplate(a: ModelServerPodArgs): k8s.types.input.c
             { name: "tmp", mountPath: TMP_DIR },
             { name: "model-cache", mountPath: CACHE_DIR },
             { name: "dshm", mountPath: SHM_DIR },
+            ...(a.registryCredentialsSecret ? [{ name: "registry-credentials", mountPath: REGISTRY_CONFIG_DIR, readOnly: true }] : []),
           ],
         },
       ],
@@ -109,6 +123,10 @@ export function modelServerPodTemplate(a: ModelServerPodArgs): k8s.types.input.c
         { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
         { name: "model-cache", emptyDir: { sizeLimit: a.cacheSize } },
         { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: a.shmSize } },
+        // 0440 plus the pod's fsGroup: readable by the non-root server, by nobody else.
+        ...(a.registryCredentialsSecret
+          ? [{ name: "registry-credentials", secret: { secretName: a.registryCredentialsSecret, defaultMode: 0o440, items: [{ key: ".dockerconfigjson", path: "config.json" }] } }]
+          : []),
       ],
     },
   };

@@ -40,9 +40,14 @@ export function latencyRatioRecord(window: string): string {
   return `modelplane:slo_latency_slow:ratio_rate${window}`;
 }
 
-/** Prometheus formats histogram `le` values the way JavaScript prints numbers (0.25, 1, 2.5). */
-function leLabel(seconds: number): string {
-  return String(seconds);
+/**
+ * The bucket of the latency threshold. The server (prom-client) writes `le` the way JavaScript prints numbers
+ * (0.25, 1, 2.5); Prometheus 3 normalises whole numbers on ingestion (`le="1"` is stored as `le="1.0"`), while
+ * Prometheus 2 keeps them as scraped. A whole-second threshold matches either form.
+ */
+export function leMatcher(seconds: number): string {
+  const printed = String(seconds);
+  return Number.isInteger(seconds) ? `le=~"${printed}|${printed}[.]0"` : `le="${printed}"`;
 }
 
 export function sloRuleGroups(a: SloRuleArgs): RuleGroup[] {
@@ -63,7 +68,7 @@ export function sloRuleGroups(a: SloRuleArgs): RuleGroup[] {
     records.push({
       record: latencyRatioRecord(w),
       expr:
-        `1 - sum(rate(${METRIC_REQUEST_DURATION}_bucket{${sel},le="${leLabel(a.latencyThresholdSeconds)}"}[${w}]))` +
+        `1 - sum(rate(${METRIC_REQUEST_DURATION}_bucket{${sel},${leMatcher(a.latencyThresholdSeconds)}}[${w}]))` +
         ` / clamp_min(sum(rate(${METRIC_REQUEST_DURATION}_count{${sel}}[${w}])), 1e-9)`,
       labels,
     });

@@ -9,6 +9,8 @@ need=()
 command -v docker-registry >/dev/null || need+=(docker-registry)
 command -v promtool >/dev/null || need+=(prometheus)
 command -v htpasswd >/dev/null || need+=(apache2-utils)
+# test/helpers/registry.ts makes throw-away TLS and token-signing certificates with openssl.
+command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -q

@@ -8,7 +8,8 @@
  * half its peak (wrk has no fixed-rate mode, so the connection count whose rate is nearest half of
  * peak stands in for it).
  *
- *   node --import tsx bench/serve/run.ts [--duration 8] [--connections 32] [--threads 1]
+ *   node --import tsx bench/serve/run.ts [--duration 8] [--connections 32] [--threads 1] [--hidden 64]
+ * (--hidden widens the MLP: with more compute per request the naive server blocks its event loop.)
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -19,14 +20,15 @@ import { parseArgs } from "node:util";
 import ort from "onnxruntime-node";
 import { mlp, seededFloats } from "../../test/fixtures/onnx/build.ts";
 
-const { values } = parseArgs({ options: { duration: { type: "string", default: "8" }, connections: { type: "string", default: "32" }, threads: { type: "string", default: "1" } } });
+const { values } = parseArgs({ options: { duration: { type: "string", default: "8" }, connections: { type: "string", default: "32" }, threads: { type: "string", default: "1" }, hidden: { type: "string", default: "64" } } });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const threads = Number(values.threads);
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "bench-serve-"));
 const modelFile = join(work, "mlp.onnx");
-writeFileSync(modelFile, mlp(64));
+const hidden = Number(values.hidden);
+writeFileSync(modelFile, mlp(hidden));
 const x = Array.from(seededFloats(8, 42));
 const body = JSON.stringify({ inputs: [{ name: "x", datatype: "FP32", shape: [1, 8], data: x }] });
 const script = join(work, "post.lua");
@@ -103,7 +105,7 @@ async function inProcess(): Promise<Result> {
   return r;
 }
 
-console.log(`bench/serve: MLP 8→64→3, batch-1 JSON requests, wrk -t${threads} -c${connections} -d${duration}s, ${(await import("node:os")).cpus().length} CPUs`);
+console.log(`bench/serve: MLP 8→${hidden}→3, batch-1 JSON requests, wrk -t${threads} -c${connections} -d${duration}s, ${(await import("node:os")).cpus().length} CPUs`);
 const ceiling = await measure("ceiling", ["--import", "tsx", "bench/serve/hello.ts"], "/", false);
 const oursArgs = ["--import", "tsx", "services/inference/main.ts", "--port", "0", "--model", `mlp=${modelFile}`, "--max-batch-size", "32"];
 const ours = await measure("ours", oursArgs, "/v2/models/mlp/infer", true);

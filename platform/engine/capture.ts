@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { decodeWire } from "./decode.ts";
 import { engineMocks } from "./mocks.ts";
-import { UNKNOWN, type CapturedResource } from "./types.ts";
+import { SECRET_MASK, UNKNOWN, type CapturedResource } from "./types.ts";
 
 // Deep imports: the SDK exposes no public way to run a program as the root stack outside the language host.
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack.js";
@@ -108,15 +108,20 @@ export async function captureProgram(program: Program, opts: CaptureOptions): Pr
 
 interface OutputInternals {
   isKnown: Promise<boolean>;
+  isSecret: Promise<boolean>;
   promise(withUnknowns?: boolean): Promise<unknown>;
 }
 
-/** Stack outputs as plain values; an output unknown at preview is shown as UNKNOWN rather than left out. */
+/**
+ * Stack outputs as plain values; an output unknown at preview is shown as UNKNOWN rather than left out, and a
+ * secret one as SECRET_MASK, as `pulumi stack output` shows `[secret]`.
+ */
 async function resolveOutputs(returned: Record<string, unknown>): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(returned)) {
     const o = pulumi.output(value) as unknown as OutputInternals;
-    out[key] = (await o.isKnown) ? (decodeWire(await o.promise()).value) : UNKNOWN;
+    if (!(await o.isKnown)) out[key] = UNKNOWN;
+    else out[key] = (await o.isSecret) ? SECRET_MASK : decodeWire(await o.promise()).value;
   }
   return out;
 }

@@ -4,6 +4,7 @@
  * assets and archives become a short description. Nothing is silently dropped.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { joinPath as join } from "./paths.ts";
 import { UNKNOWN } from "./types.ts";
 
 const rpc = pulumi.runtime;
@@ -17,11 +18,6 @@ export function decodeWire(raw: unknown): Decoded {
   const secretPaths: string[] = [];
   const value = decode(raw, "", secretPaths);
   return { value, secretPaths };
-}
-
-function join(path: string, key: string | number): string {
-  if (typeof key === "number") return `${path}[${key}]`;
-  return path ? `${path}.${key}` : key;
 }
 
 function decode(v: unknown, path: string, secrets: string[]): unknown {

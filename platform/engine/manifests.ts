@@ -4,9 +4,10 @@
  * releases, image builds) are described rather than dropped, so the output accounts for everything.
  */
 import { stringify } from "yaml";
-import { isDeployable, type CapturedResource } from "./types.ts";
+import { splitPath } from "./paths.ts";
+import { SECRET_MASK, isDeployable, type CapturedResource } from "./types.ts";
 
-export const SECRET_MASK = "<secret>";
+export { SECRET_MASK } from "./types.ts";
 
 export interface RenderedFile {
   /** Relative path inside the output directory. */
@@ -21,14 +22,24 @@ export function isKubernetesObject(r: CapturedResource): boolean {
 
 /** The object as it would be applied, secrets masked. */
 export function manifestOf(r: CapturedResource, maskSecrets = true): Record<string, unknown> {
-  const obj = structuredClone(r.inputs);
-  if (maskSecrets) for (const p of r.secretPaths) setPath(obj, p, SECRET_MASK);
+  return maskSecrets ? masked(r.inputs, r.secretPaths) : structuredClone(r.inputs);
+}
+
+/** A copy of `value` with every path in `secretPaths` replaced by SECRET_MASK. */
+export function masked(value: Record<string, unknown>, secretPaths: string[]): Record<string, unknown> {
+  const obj = structuredClone(value);
+  for (const p of secretPaths) setPath(obj, p, SECRET_MASK);
   return obj;
+}
+
+/** A captured resource safe to print: inputs, and the outputs that echo them, with secrets masked. */
+export function printableResource(r: CapturedResource): CapturedResource {
+  return { ...r, inputs: masked(r.inputs, r.secretPaths), outputs: masked(r.outputs, r.secretPaths) };
 }
 
 function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
   if (path === "") return;
-  const keys = path.match(/[^.[\]]+/g) ?? [];
+  const keys = splitPath(path);
   let cur: unknown = obj;
   for (const [i, key] of keys.entries()) {
     if (cur === null || typeof cur !== "object") return;

@@ -5,6 +5,8 @@
 
 /** Stands in for a value Pulumi cannot know until deploy (an unknown output during preview). */
 export const UNKNOWN = "<unknown: computed at deploy>";
+/** Replaces a secret value wherever the engine prints or writes it (manifests, --json, stack outputs). */
+export const SECRET_MASK = "<secret>";
 /** Stands in for a `secure:` stack value the engine cannot and must not decrypt. */
 export const SECRET_PLACEHOLDER = "<secret: set with pulumi config set --secret>";
 
@@ -27,7 +29,7 @@ export interface CapturedResource {
   parent?: string;
   /** URNs this resource depends on (explicit dependsOn and through inputs). */
   dependencies: string[];
-  /** Dotted paths of inputs that were secrets. */
+  /** Paths (Pulumi property-path syntax, see paths.ts) of inputs that were secrets. */
   secretPaths: string[];
 }
 

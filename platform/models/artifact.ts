@@ -14,33 +14,9 @@ import {
   MODEL_WEIGHT_RAW,
   OCI_MANIFEST,
 } from "./media-types.ts";
-import { inspectOnnx, type TensorSignature } from "./onnx-inspect.ts";
-import type { BlobSource, Descriptor } from "./store.ts";
-
-/** The ModelPack config (`application/vnd.cncf.model.config.v1+json`) as modelplane writes it. */
-export interface ModelConfig {
-  descriptor: { name: string; version?: string; createdAt: string };
-  config: { format: "onnx" };
-  modelfs: { type: "layers"; diffIds: string[] };
-  /** modelplane extension: what a server needs before loading the model. */
-  modelplane: {
-    /** Path (inside the artifact) of the ONNX file to load. */
-    modelFile: string;
-    inputs: TensorSignature[];
-    outputs: TensorSignature[];
-    /** Total bytes of all files. */
-    size: number;
-  };
-}
-
-export interface OciManifest {
-  schemaVersion: 2;
-  mediaType: string;
-  artifactType?: string;
-  config: Descriptor;
-  layers: Descriptor[];
-  annotations?: Record<string, string>;
-}
+import { inspectOnnx } from "./onnx-inspect.ts";
+import type { ModelConfig, OciManifest } from "./manifest.ts";
+import type { BlobSource } from "./store.ts";
 
 export interface LocalFile extends BlobSource {
   path: string; // absolute path on disk
@@ -116,41 +92,6 @@ export async function buildArtifact(source: string, opts: BuildOptions): Promise
   };
   const manifestBytes = Buffer.from(JSON.stringify(manifest));
   return { files, config, configBytes, manifest, manifestBytes, digest: digestOf(manifestBytes) };
-}
-
-/**
- * Check a fetched manifest is a model artifact and every layer path is safe to
- * write under a target directory (no absolute paths, no '..', no duplicates).
- */
-export function parseModelManifest(bytes: Buffer, what: string): OciManifest {
-  let m: OciManifest;
-  try {
-    m = JSON.parse(bytes.toString("utf8")) as OciManifest;
-  } catch {
-    throw new InvalidArtifactError(`${what}: manifest is not JSON`);
-  }
-  if (m.schemaVersion !== 2 || !m.config || !Array.isArray(m.layers)) {
-    throw new InvalidArtifactError(`${what}: not an OCI image manifest (an index or a Docker v2 manifest?)`);
-  }
-  if (m.artifactType !== MODEL_ARTIFACT_TYPE && m.config.mediaType !== MODEL_CONFIG_TYPE) {
-    throw new InvalidArtifactError(
-      `${what}: not a model artifact (artifactType ${m.artifactType ?? "none"}, config ${m.config.mediaType})`,
-    );
-  }
-  const seen = new Set<string>();
-  for (const l of m.layers) {
-    const p = layerPath(l);
-    if (!p || p.startsWith("/") || p.split("/").some((s) => s === ".." || s === "") || p.includes("\\")) {
-      throw new InvalidArtifactError(`${what}: layer ${l.digest} has an unsafe file path '${p}'`);
-    }
-    if (seen.has(p)) throw new InvalidArtifactError(`${what}: two layers claim the file '${p}'`);
-    seen.add(p);
-  }
-  return m;
-}
-
-export function layerPath(l: Descriptor): string {
-  return l.annotations?.[ANNOTATION_FILEPATH] ?? l.annotations?.[ANNOTATION_TITLE] ?? "";
 }
 
 async function defaultCreated(paths: string[], env: NodeJS.ProcessEnv): Promise<Date> {

@@ -1,6 +1,7 @@
 import { link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { parseModelManifest } from "./artifact.ts";
+import { parseModelManifest } from "./manifest.ts";
 import { digestHex, digestOf } from "./digest.ts";
 import { exists, pullArtifact, stagingDir, verifyPulled } from "./pull.ts";
 import type { ArtifactStore } from "./store.ts";
@@ -60,10 +61,27 @@ export async function pullIntoCache(
     if (modelFile !== "model.onnx" && !pulled.files.includes("model.onnx")) {
       await link(join(staging, ...modelFile.split("/")), join(staging, "model.onnx"));
     }
-    if (await exists(p.dir)) await rm(p.dir, { recursive: true, force: true });
-    await rename(staging, p.dir);
-    await writeFile(`${p.manifest}.tmp`, pulled.manifestBytes);
-    await rename(`${p.manifest}.tmp`, p.manifest);
+    // Another process (a second replica sharing the cache) may have finished first: use
+    // its copy when it verifies, rather than pulling the directory out from under it.
+    const useTheirs = async (): Promise<CachedModel | undefined> => {
+      await writeManifest(p.manifest, pulled.manifestBytes);
+      const theirs = await lookupCache(cacheDir, pulled.digest);
+      if (theirs) await rm(staging, { recursive: true, force: true });
+      return theirs;
+    };
+    if (await exists(p.dir)) {
+      const theirs = await useTheirs();
+      if (theirs) return theirs;
+    }
+    try {
+      await rename(staging, p.dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const theirs = code === "ENOTEMPTY" || code === "EEXIST" ? await useTheirs() : undefined;
+      if (theirs) return theirs;
+      throw err;
+    }
+    await writeManifest(p.manifest, pulled.manifestBytes);
     return { path: p.dir, digest: pulled.digest, modelFile: join(p.dir, "model.onnx") };
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
@@ -75,4 +93,11 @@ export async function evict(cacheDir: string, digest: string): Promise<void> {
   const p = cachePaths(cacheDir, digest);
   await rm(p.manifest, { force: true });
   await rm(p.dir, { recursive: true, force: true });
+}
+
+/** Written last and by rename: its presence is what marks an entry complete. */
+async function writeManifest(path: string, bytes: Buffer): Promise<void> {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, path);
 }

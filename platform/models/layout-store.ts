@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, readFile, readdir, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -6,6 +7,7 @@ import { DigestMismatchError, digestHex, digestOf, isDigest } from "./digest.ts"
 import { InvalidArtifactError, NotFoundError } from "./errors.ts";
 import { ANNOTATION_REF_NAME, OCI_INDEX, OCI_MANIFEST } from "./media-types.ts";
 import type { ArtifactStore, BlobSource, Descriptor, Progress, StoredManifest } from "./store.ts";
+import { withFileLock } from "./file-lock.ts";
 import { writeVerified } from "./verify.ts";
 
 interface LayoutIndex {
@@ -59,17 +61,20 @@ export class LayoutStore implements ArtifactStore {
     const digest = digestOf(bytes);
     const path = this.blobPath(digest);
     await writeAtomic(path, bytes);
-    const index = await this.readIndex();
     const parsed = JSON.parse(bytes.toString("utf8")) as { artifactType?: string };
     const entry: Descriptor = { mediaType, digest, size: bytes.length };
     if (parsed.artifactType) entry.artifactType = parsed.artifactType;
     if (tag) entry.annotations = { [ANNOTATION_REF_NAME]: tag };
-    // A tag moves to the new manifest; an untagged manifest stays listed so it is never garbage.
-    index.manifests = index.manifests.filter((m) =>
-      tag ? m.annotations?.[ANNOTATION_REF_NAME] !== tag : !(m.digest === digest && !m.annotations?.[ANNOTATION_REF_NAME]),
-    );
-    index.manifests.push(entry);
-    await writeAtomic(join(this.dir, "index.json"), Buffer.from(JSON.stringify(index, null, 2) + "\n"));
+    const indexPath = join(this.dir, "index.json");
+    await withFileLock(indexPath, async () => {
+      const index = await this.readIndex();
+      // A tag moves to the new manifest; an untagged manifest stays listed so it is never garbage.
+      index.manifests = index.manifests.filter((m) =>
+        tag ? m.annotations?.[ANNOTATION_REF_NAME] !== tag : !(m.digest === digest && !m.annotations?.[ANNOTATION_REF_NAME]),
+      );
+      index.manifests.push(entry);
+      await writeAtomic(indexPath, Buffer.from(JSON.stringify(index, null, 2) + "\n"));
+    });
     return digest;
   }
 
@@ -143,7 +148,7 @@ function emptyIndex(): LayoutIndex {
 
 /** Readers never see half a file: write beside it, then rename over it. */
 async function writeAtomic(path: string, bytes: Buffer): Promise<void> {
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   await writeFile(tmp, bytes);
   await rename(tmp, path);
 }

@@ -1,15 +1,10 @@
 import { open, type FileHandle } from "node:fs/promises";
 import onnxProto from "onnx-proto";
+import type { TensorSignature } from "./onnx-signature.ts";
+
+export type { TensorSignature };
 
 const { onnx } = onnxProto;
-
-export interface TensorSignature {
-  name: string;
-  /** numpy-style element type: float32, int64, ... */
-  dtype: string;
-  /** A number for fixed dimensions, the symbolic name (or null) for dynamic ones. */
-  shape: (number | string | null)[] | null;
-}
 
 export interface OnnxInfo {
   irVersion: number;

@@ -18,17 +18,21 @@ export interface StoreOptions {
 /** The store a reference points at, and the repository name to use with it. */
 export function openStore(ref: ModelRef, opts: StoreOptions = {}): { store: ArtifactStore; repo: string } {
   if (ref.kind === "layout") return { store: new LayoutStore(ref.dir), repo: ref.repository };
+  return { store: openRegistry(ref.host, opts), repo: ref.repository };
+}
+
+/** A client for one registry host, with credentials, CA and plain-HTTP choice resolved from options and env. */
+export function openRegistry(host: string, opts: StoreOptions = {}): RegistryClient {
   const env = opts.env ?? process.env;
   const insecureHosts = (env.MODELPLANE_INSECURE_REGISTRIES ?? "").split(",").map((h) => h.trim());
   const caFile = opts.caFile ?? env.MODELPLANE_REGISTRY_CA;
-  const credentials = resolveCredentials(ref.host, opts.credentials, env);
-  const store = new RegistryClient(ref.host, {
-    insecure: opts.insecure === true || insecureHosts.includes(ref.host),
+  const credentials = resolveCredentials(host, opts.credentials, env);
+  return new RegistryClient(host, {
+    insecure: opts.insecure === true || insecureHosts.includes(host),
     ...(caFile ? { ca: readCa(caFile) } : {}),
     ...(credentials ? { credentials } : {}),
     ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
   });
-  return { store, repo: ref.repository };
 }
 
 function readCa(file: string): Buffer {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { layerPath, parseModelManifest, type ModelConfig, type OciManifest } from "./artifact.ts";
+import { layerPath, parseModelManifest, type ModelConfig, type OciManifest } from "./manifest.ts";
 import { digestFile, DigestMismatchError, SizeMismatchError } from "./digest.ts";
 import { InvalidArtifactError } from "./errors.ts";
 import { readBytesFrom } from "./read-stream.ts";

@@ -1,4 +1,4 @@
-import type { Hash } from "node:crypto";
+import { randomBytes, type Hash } from "node:crypto";
 import { open, rename, rm, type FileHandle } from "node:fs/promises";
 import { Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -7,7 +7,7 @@ import type { Descriptor, Progress } from "./store.ts";
 
 /**
  * Stream `source` into `dest`, hashing every byte on the way. The bytes land in
- * `dest.partial` and only a verified file is renamed into place; on any failure the
+ * `dest.<random>.partial` and only a verified file is renamed into place; on any failure the
  * partial file is deleted, so nothing unverified is ever left behind to be served.
  */
 export async function writeVerified(
@@ -18,7 +18,8 @@ export async function writeVerified(
   onProgress?: Progress,
   signal?: AbortSignal,
 ): Promise<void> {
-  const partial = `${dest}.partial`;
+  // Unique per writer: two pushes of one blob into one layout must not share a partial file.
+  const partial = `${dest}.${randomBytes(4).toString("hex")}.partial`;
   const fh = await open(partial, "w");
   const sink = new HashingFileSink(fh, desc.size, what, onProgress);
   try {

@@ -63,6 +63,7 @@ export class Batcher {
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
+  private pumpScheduled = false;
 
   constructor(
     private readonly pool: WorkerPool,
@@ -94,7 +95,15 @@ export class Batcher {
       item.timer = setTimeout(() => this.expire(item), this.opts.timeoutMs);
       this.queue.push(item);
       this.hooks.pending(this.pending);
-      this.pump();
+      // Pump once per event-loop turn rather than per request: every request parsed in this turn
+      // joins one batch and one message to the worker, at no added latency.
+      if (!this.pumpScheduled) {
+        this.pumpScheduled = true;
+        setImmediate(() => {
+          this.pumpScheduled = false;
+          this.pump();
+        });
+      }
     });
   }
 

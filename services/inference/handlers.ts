@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { Limits } from "./config.ts";
-import { HttpError, OverloadedError, TimeoutError, notFound, badRequest, unavailable } from "./errors.ts";
+import { ConfigError, HttpError, OverloadedError, TimeoutError, notFound, badRequest, unavailable } from "./errors.ts";
 import { readBody } from "./http-body.ts";
 import { parseInferRequest } from "./infer-request.ts";
 import { encodeInferResponse } from "./infer-response.ts";
@@ -77,8 +77,9 @@ const methodNotAllowed = (allow: string): HttpError => new HttpError(405, `metho
 async function infer(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, name: string, version: string | undefined, reqId: string): Promise<void> {
   const started = performance.now();
   let labels = { model: "unknown", version: "" };
+  let target: ModelVersion | undefined;
   try {
-    const target = ctx.repo.resolve(name, version);
+    target = ctx.repo.resolve(name, version);
     labels = { model: target.name, version: target.version };
     const mv = ctx.repo.serving(name, version);
     const body = await readBody(req, ctx.limits.maxBodyBytes);
@@ -92,7 +93,7 @@ async function infer(ctx: HandlerContext, req: IncomingMessage, res: ServerRespo
     } else headers["content-type"] = "application/json";
     res.writeHead(200, headers);
     res.end(enc.body);
-    ctx.metrics.requests.inc({ ...labels, outcome: "success" });
+    mv.stats.success.inc();
   } catch (err) {
     const outcome = outcomeOf(err);
     ctx.metrics.requests.inc({ ...labels, outcome });
@@ -105,7 +106,7 @@ async function infer(ctx: HandlerContext, req: IncomingMessage, res: ServerRespo
       sendError(res, new HttpError(500, `inference failed: ${(err as Error).message}`));
     }
   } finally {
-    if (labels.model !== "unknown") ctx.metrics.requestDuration.observe(labels, (performance.now() - started) / 1000);
+    target?.stats.request.observe((performance.now() - started) / 1000);
   }
 }
 
@@ -151,7 +152,12 @@ export async function handle(ctx: HandlerContext, req: IncomingMessage, res: Ser
         await ctx.repo.unload(name);
         return sendJson(res, 200, {});
       }
-      await ctx.repo.load(name);
+      try {
+        await ctx.repo.load(name);
+      } catch (err) {
+        if (err instanceof ConfigError) throw badRequest(err.message);
+        throw err;
+      }
       const failed = ctx.repo.versionsOf(name).filter((v) => v.state === "failed");
       if (failed.length) throw new HttpError(500, `model '${name}' failed to load: ${failed.map((v) => `version ${v.version}: ${v.reason}`).join("; ")}`);
       return sendJson(res, 200, {});

@@ -34,6 +34,8 @@ export class ModelRepository {
   private readonly models = new Map<string, Map<string, ModelVersion>>();
   /** Models that must be ready for the server to be ready (loaded at start or through the API). */
   private readonly required = new Set<string>();
+  /** Models whose load failed before any version existed (no version folder, broken config.yaml). */
+  private readonly loadErrors = new Map<string, string>();
 
   constructor(private readonly opts: RepositoryOptions, private readonly ctx: VersionContext) {}
 
@@ -47,7 +49,15 @@ export class ModelRepository {
   /** Starts loading every configured model; resolves when all have finished (ready or failed). */
   async loadAll(): Promise<void> {
     const names = new Set([...this.repositoryModels(), ...this.opts.models.map((m) => m.name)]);
-    await Promise.all([...names].map((n) => this.load(n)));
+    await Promise.all(
+      [...names].map((n) =>
+        this.load(n).catch((err: Error) => {
+          this.required.add(n);
+          this.loadErrors.set(n, err.message);
+          this.ctx.log.error({ model: n, reason: err.message }, "model failed");
+        }),
+      ),
+    );
   }
 
   /** Loads (or reloads) one model. Throws 404 when no source knows the name; version failures show in state. */
@@ -74,17 +84,22 @@ export class ModelRepository {
       if (wanted.length === 0) throw new HttpError(400, `model '${name}' has no version folder matching its version policy`);
     }
     this.required.add(name);
+    this.loadErrors.delete(name);
     const current = this.models.get(name) ?? new Map<string, ModelVersion>();
     this.models.set(name, current);
     const fresh: ModelVersion[] = [];
+    const serving = [...current.values()].some((mv) => mv.ready);
     for (const w of wanted) {
       const existing = current.get(w.version);
       if (existing && existing.state !== "failed" && existing.state !== "unloaded") continue;
       const mv = new ModelVersion(name, w.version, w.ref, settings, this.ctx);
+      mv.upgrade = serving;
       current.set(w.version, mv);
       fresh.push(mv);
     }
     await Promise.all(fresh.map((mv) => mv.load()));
+    // A failed new version must not take the old ones down with it: they keep serving.
+    if (fresh.some((mv) => !mv.ready)) return;
     const keep = new Set(wanted.map((w) => w.version));
     const stale = [...current.values()].filter((mv) => !keep.has(mv.version));
     for (const mv of stale) current.delete(mv.version);
@@ -97,6 +112,7 @@ export class ModelRepository {
     if (!current) throw notFound(`model '${name}' is not loaded`);
     this.models.delete(name);
     this.required.delete(name);
+    this.loadErrors.delete(name);
     await Promise.all([...current.values()].map((mv) => mv.unload()));
   }
 
@@ -136,7 +152,7 @@ export class ModelRepository {
     for (const name of [...names].sort()) {
       const versions = this.models.get(name);
       if (!versions || versions.size === 0) {
-        out.push({ name, state: "unavailable", reason: "not loaded" });
+        out.push({ name, state: "unavailable", reason: this.loadErrors.get(name) ?? "not loaded" });
         continue;
       }
       for (const mv of [...versions.values()].sort((a, b) => byVersion(a.version, b.version))) {
@@ -151,8 +167,15 @@ export class ModelRepository {
     const out: string[] = [];
     for (const name of this.required) {
       const versions = this.models.get(name);
-      if (!versions || versions.size === 0) out.push(`${name}: not loaded`);
-      else for (const mv of versions.values()) if (!mv.ready) out.push(`${name}/${mv.version}: ${mv.state}${mv.reason ? ` (${mv.reason})` : ""}`);
+      if (!versions || versions.size === 0) out.push(`${name}: ${this.loadErrors.get(name) ?? "not loaded"}`);
+      else {
+        // An upgrade that failed while an older version serves does not take the pod out of rotation.
+        const anyReady = [...versions.values()].some((mv) => mv.ready);
+        for (const mv of versions.values()) {
+          if (mv.ready || (anyReady && mv.upgrade && mv.state === "failed")) continue;
+          out.push(`${name}/${mv.version}: ${mv.state}${mv.reason ? ` (${mv.reason})` : ""}`);
+        }
+      }
     }
     return out;
   }

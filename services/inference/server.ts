@@ -136,9 +136,12 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${port}`;
   log.info({ url, host: config.host, port }, "listening");
 
-  const loaded = repository.loadAll().then(() => {
-    if (isReady()) log.info("all models ready");
-  });
+  const loaded = repository.loadAll().then(
+    () => {
+      if (isReady()) log.info("all models ready");
+    },
+    (err: Error) => log.error({ err: err.message }, "loading models failed"),
+  );
 
   let closing: Promise<void> | undefined;
   const closeListener = (): Promise<void> => new Promise((resolve) => http.close(() => resolve()));

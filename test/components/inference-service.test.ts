@@ -114,6 +114,35 @@ test("PDB never blocks a drain; NetworkPolicy limits ingress to the server port 
   assert.deepEqual(allowed, ["monitoring", "gateway"]);
 });
 
+test("NetworkPolicy egress: DNS, and the registry ports the model artifacts are pulled from", async () => {
+  const b = await build(() => {
+    new InferenceService("fraud", {
+      ...base,
+      artifact: `oci://registry.example.com:8443/models/fraud@${digest}`,
+      canary: { artifact: `oci://other.example.com:9000/models/fraud@${digest}`, weight: 10, gatewayName: "g", gatewayNamespace: "ml" },
+    });
+  });
+  const [dns, registry] = b.one("NetworkPolicy").spec.egress;
+  assert.deepEqual(dns.ports, [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }]);
+  assert.deepEqual(registry.ports.map((p: any) => p.port), [443, 5000, 8443, 9000]);
+  const plain = await build(() => { new InferenceService("fraud", base); });
+  assert.deepEqual(plain.one("NetworkPolicy").spec.egress[1].ports.map((p: any) => p.port), [443, 5000]);
+});
+
+test("registry credentials are mounted read-only as docker config, never as env values", async () => {
+  const b = await build(() => { new InferenceService("fraud", { ...base, registryCredentialsSecret: "model-registry-pull", insecureRegistries: ["reg.ml.svc:5000"] }); });
+  const pod = podSpec(b.one("Deployment"));
+  const c = pod.containers[0];
+  const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
+  assert.equal(env.DOCKER_CONFIG, "/var/run/secrets/modelplane/registry");
+  assert.equal(env.MODELPLANE_INSECURE_REGISTRIES, "reg.ml.svc:5000");
+  assert.deepEqual(c.volumeMounts.find((m: any) => m.name === "registry-credentials"), { name: "registry-credentials", mountPath: env.DOCKER_CONFIG, readOnly: true });
+  assert.deepEqual(pod.volumes.find((v: any) => v.name === "registry-credentials").secret,
+    { secretName: "model-registry-pull", defaultMode: 0o440, items: [{ key: ".dockerconfigjson", path: "config.json" }] });
+  for (const e of c.env) assert.equal(e.valueFrom, undefined, `${e.name} reads no Secret into the environment`);
+  await validateAgainstSchema(b.one("Deployment"));
+});
+
 test("SLO PrometheusRule has burn-rate alerts for availability and latency of this model", async () => {
   const b = await build(() => { new InferenceService("fraud", base); });
   const groups = b.one("PrometheusRule").spec.groups;
@@ -121,6 +150,15 @@ test("SLO PrometheusRule has burn-rate alerts for availability and latency of th
   assert.deepEqual([...new Set(alerts.map((a: any) => a.alert))].sort(), ["ModelplaneSLOAvailabilityBurnRate", "ModelplaneSLOLatencyBurnRate"]);
   for (const a of alerts) assert.match(a.expr, /model="fraud"/);
   assert.ok(alerts.some((a: any) => a.labels.severity === "critical"));
+});
+
+test("ServiceMonitor scrapes at the given interval, with no timeout that could exceed it", async () => {
+  const b = await build(() => { new InferenceService("fraud", { ...base, scrapeInterval: "5s" }); });
+  const endpoint = b.one("ServiceMonitor").spec.endpoints[0];
+  assert.equal(endpoint.interval, "5s");
+  assert.equal(endpoint.scrapeTimeout, undefined, "Prometheus derives it from the interval");
+  const byDefault = await build(() => { new InferenceService("fraud", base); });
+  assert.equal(byDefault.one("ServiceMonitor").spec.endpoints[0].interval, "15s");
 });
 
 test("without an SLO or monitoring, no PrometheusRule / ServiceMonitor", async () => {

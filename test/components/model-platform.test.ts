@@ -64,3 +64,23 @@ test("without a server image the platform builds one and every model server runs
   assert.equal((image.inputs["build"] as any).dockerfile, "/src/modelplane/services/inference/Dockerfile");
   for (const d of b.byKind("Deployment")) assert.match(podSpec(d).containers[0].image, /^registry\.example\.com\/modelplane\/inference@sha256:[0-9a-f]{64}$/);
 });
+
+test("the spec's scrape interval reaches every model's ServiceMonitor", async () => {
+  const spec = resolveSpec({ ...raw, monitoring: { scrapeInterval: "45s" } }, { stack: "staging" });
+  const b = await build(() => { new ModelPlatform("mp", { spec }); });
+  const monitors = b.byKind("ServiceMonitor");
+  assert.equal(monitors.length, 2);
+  for (const sm of monitors) assert.equal(sm.spec.endpoints[0].interval, "45s");
+});
+
+test("the spec's GPU taint reaches the GPU Operator's agents and a standalone DCGM exporter", async () => {
+  const taint = { key: "dedicated", value: "gpu", effect: "NoSchedule" };
+  const toleration = { key: "dedicated", operator: "Equal", value: "gpu", effect: "NoSchedule" };
+  const valuesOf = (b: Awaited<ReturnType<typeof build>>, chart: string) =>
+    b.ofType("kubernetes:helm.sh/v4:Chart").find((c) => c.inputs["chart"] === chart)?.inputs["values"] as any;
+  const withOperator = await build(() => { new ModelPlatform("mp", { spec: resolveSpec({ ...raw, gpu: { taint } }, { stack: "staging" }) }); });
+  assert.deepEqual(valuesOf(withOperator, "gpu-operator").daemonsets.tolerations, [toleration]);
+  const spec = resolveSpec({ ...raw, gpu: { taint, operator: false }, monitoring: { gpuMetrics: true } }, { stack: "staging" });
+  const standalone = await build(() => { new ModelPlatform("mp", { spec }); });
+  assert.deepEqual(valuesOf(standalone, "dcgm-exporter").tolerations, [toleration]);
+});

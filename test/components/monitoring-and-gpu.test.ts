@@ -38,6 +38,20 @@ test("MonitoringStack: pinned kube-prometheus-stack and prometheus-adapter, dash
   }
 });
 
+test("MonitoringStack's DCGM exporter tolerates the GPU taint and runs only on GPU nodes", async () => {
+  const b = await build(() => {
+    new MonitoringStack("mon", { namespace: "monitoring", dcgmExporter: true, gpuTaintKey: "gpu", gpuTaintValue: "true", gpuNodeLabel: "example.com/gpu" });
+  });
+  const dcgm = b.ofType(CHART).find((c) => c.inputs["chart"] === "dcgm-exporter")!;
+  const values = dcgm.inputs["values"] as any;
+  assert.deepEqual(values.tolerations, [{ key: "gpu", operator: "Equal", value: "true", effect: "NoSchedule" }]);
+  assert.deepEqual(values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms,
+    [{ matchExpressions: [{ key: "example.com/gpu", operator: "Exists" }] }]);
+  const byDefault = await build(() => { new MonitoringStack("mon", { namespace: "monitoring", dcgmExporter: true }); });
+  const defaults = byDefault.ofType(CHART).find((c) => c.inputs["chart"] === "dcgm-exporter")!.inputs["values"] as any;
+  assert.deepEqual(defaults.tolerations, [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
+});
+
 test("MonitoringStack without GPU metrics installs no DCGM exporter nor GPU dashboard", async () => {
   const b = await build(() => { new MonitoringStack("mon", { namespace: "monitoring" }); });
   assert.deepEqual(b.ofType(CHART).map((c) => c.inputs["chart"]).sort(), ["kube-prometheus-stack", "prometheus-adapter"]);
@@ -54,6 +68,16 @@ test("GpuSharing time-slicing: device plugin config shared N ways and handed to 
   assert.equal(chart.inputs["chart"], "gpu-operator");
   assert.deepEqual((chart.inputs["values"] as any).devicePlugin.config, { name: cm.metadata.name, default: "modelplane" });
   assert.equal(b.one("Namespace").metadata.labels["pod-security.kubernetes.io/enforce"], "privileged");
+});
+
+test("GpuSharing: the operator's node agents and NFD workers tolerate the configured GPU taint", async () => {
+  const b = await build(() => { new GpuSharing("gpu", { namespace: "gpu-operator", mode: "none", taintKey: "dedicated", taintValue: "gpu", taintEffect: "NoExecute" }); });
+  const values = b.ofType(CHART)[0]!.inputs["values"] as any;
+  const toleration = { key: "dedicated", operator: "Equal", value: "gpu", effect: "NoExecute" };
+  assert.deepEqual(values.daemonsets.tolerations, [toleration]);
+  assert.deepEqual(values["node-feature-discovery"].worker.tolerations.at(-1), toleration);
+  assert.ok(values["node-feature-discovery"].worker.tolerations.some((t: any) => t.key === "node-role.kubernetes.io/control-plane"),
+    "the chart's control-plane tolerations are kept");
 });
 
 test("GpuSharing MIG: strategy and MIG manager, no time-slicing config", async () => {

@@ -8,6 +8,12 @@ import { InferenceService } from "../../components/InferenceService.ts";
 import { CACHE_DIR, LIVE_PATH, METRIC_PENDING, METRIC_REQUESTS, METRIC_REQUEST_DURATION, READY_PATH, SERVER_PORT } from "../../components/server-contract.ts";
 import { parseServerArgs } from "../../services/inference/config.ts";
 import { ServerMetrics } from "../../services/inference/metrics.ts";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { ModelPlatform } from "../../components/ModelPlatform.ts";
+import { resolveCredentials } from "../../platform/models/credentials.ts";
+import { resolveSpec } from "../../platform/spec/index.ts";
 import { build, podSpec } from "../helpers/components.ts";
 
 const artifact = `oci://registry.example.com/models/fraud@sha256:${"a".repeat(64)}`;
@@ -42,4 +48,33 @@ test("the metric names alerts, dashboards and autoscalers query are the ones the
   const metrics = new ServerMetrics([0.1], false);
   const names = (await metrics.registry.getMetricsAsJSON()).map((m) => m.name);
   for (const name of [METRIC_REQUESTS, METRIC_REQUEST_DURATION, METRIC_PENDING]) assert.ok(names.includes(name), name);
+});
+
+test("the server finds the registry credentials and plain-HTTP setting the platform gives it", async () => {
+  const host = "model-registry.ml.svc.cluster.local:5000";
+  const spec = resolveSpec({
+    environment: "dev",
+    namespace: "ml",
+    registry: { mode: "in-cluster", username: "robot", password: "s3cret" },
+    server: { image: "img" },
+    models: [{ name: "fraud", artifact: `oci://${host}/models/fraud:1` }],
+  }, { stack: "dev" });
+  const b = await build(() => { new ModelPlatform("mp", { spec }); });
+  const pod = podSpec(b.one("Deployment", "fraud"));
+  const c = pod.containers[0];
+  const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
+  assert.deepEqual(env.MODELPLANE_INSECURE_REGISTRIES.split(","), [host], "the in-cluster registry speaks plain HTTP");
+
+  // Lay the mounted Secret out as the kubelet would, and let the server's own lookup read it.
+  const mount = c.volumeMounts.find((m: any) => m.mountPath === env.DOCKER_CONFIG);
+  assert.ok(mount, "DOCKER_CONFIG points at a mounted volume");
+  const volume = pod.volumes.find((v: any) => v.name === mount.name);
+  const secret = b.one("Secret", volume.secret.secretName);
+  const dir = await mkdtemp(path.join(tmpdir(), "docker-config-"));
+  try {
+    for (const item of volume.secret.items) await writeFile(path.join(dir, item.path), secret.stringData[item.key]);
+    assert.deepEqual(resolveCredentials(host, undefined, { DOCKER_CONFIG: dir }), { username: "robot", password: "s3cret" });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

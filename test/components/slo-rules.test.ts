@@ -81,6 +81,26 @@ test("latency burn: half the requests over the threshold page; all under it rais
   assert.ok(r.ok, r.out);
 });
 
+test("a whole-second threshold matches the bucket as Prometheus 2 (le=\"1\") and 3 (le=\"1.0\") store it", async () => {
+  const oneSecond = { ...args, latencyThresholdSeconds: 1 };
+  const series = (le: string, fastPerMin: number) => [
+    { series: `modelplane_inference_request_duration_seconds_bucket{namespace="ml",model="fraud",le="${le}"}`, values: `0+${fastPerMin}x180` },
+    { series: 'modelplane_inference_request_duration_seconds_count{namespace="ml",model="fraud"}', values: "0+1000x180" },
+  ];
+  const firing = sloRuleGroups(oneSecond).flatMap((g) => g.rules).filter((r) => r["alert"] === "ModelplaneSLOLatencyBurnRate")
+    .map((r) => ({ exp_labels: r["labels"], exp_annotations: r["annotations"] }));
+  const tests = {
+    rule_files: ["rules.yaml"],
+    evaluation_interval: "1m",
+    tests: ["1", "1.0"].flatMap((le) => [
+      { interval: "1m", input_series: series(le, 500), alert_rule_test: [{ eval_time: "90m", alertname: "ModelplaneSLOLatencyBurnRate", exp_alerts: firing }] },
+      { interval: "1m", input_series: series(le, 1000), alert_rule_test: [{ eval_time: "90m", alertname: "ModelplaneSLOLatencyBurnRate", exp_alerts: [] }] },
+    ]),
+  };
+  const r = await promtool({ "rules.yaml": { groups: sloRuleGroups(oneSecond) }, "test.yaml": tests }, ["test", "rules", "test.yaml"]);
+  assert.ok(r.ok, r.out);
+});
+
 test("SLO arguments out of range are rejected naming the field", () => {
   assert.throws(() => sloRuleGroups({ ...args, availability: 100 }), /slo\.availability/);
   assert.throws(() => sloRuleGroups({ ...args, latencyTarget: 0 }), /slo\.latency\.target/);

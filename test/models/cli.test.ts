@@ -68,6 +68,11 @@ describe("modelplane model (in-process)", () => {
     const tags = capture(t.path);
     assert.equal(await main(["model", "ls", "vad", "--json"], tags), 0);
     assert.deepEqual(JSON.parse(tags.out()).tags, ["v1"]);
+    const inspect = capture(t.path);
+    assert.equal(await main(["model", "inspect", "vad:v1", "--json"], inspect), 0, inspect.err());
+    const info = JSON.parse(inspect.out());
+    assert.equal(info.reference, ref);
+    assert.deepEqual(info.config.modelplane.outputs, [{ name: "y", dtype: "float32", shape: ["batch", 4] }]);
     const pull = capture(t.path);
     assert.equal(await main(["model", "pull", ref, "pulled"], pull), 0, pull.err());
     assert.deepEqual(readFileSync(join(t.path, "pulled", "tokenizer", "vocab.json")), readFileSync(join(src, "tokenizer", "vocab.json")));

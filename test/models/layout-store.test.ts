@@ -63,6 +63,14 @@ describe("embedded OCI image-layout store", () => {
     for (const f of listTree(out)) assert.deepEqual(readFileSync(join(out, f)), readFileSync(join(src, f)), f);
   });
 
+  it("keeps every tag when several pushes write one layout at once", async () => {
+    const store = new LayoutStore(join(t.path, "busy"));
+    const tags = ["a", "b", "c", "d", "e", "f"];
+    await Promise.all(tags.map((tag) => pushModel(src, store, "busy", { name: "busy", tag })));
+    assert.deepEqual((await store.listTags()).sort(), tags);
+    assert.deepEqual(readdirSync(join(t.path, "busy")).sort(), ["blobs", "index.json", "oci-layout"]);
+  });
+
   it("detects a tampered blob: clear error, nothing left behind", async () => {
     const dir = join(t.path, "tamper");
     const store = new LayoutStore(dir);
@@ -100,6 +108,17 @@ describe("embedded OCI image-layout store", () => {
     writeFileSync(join(pulled.path, "labels.txt"), "changed");
     await assert.rejects(pullModel(moved, { cacheDir }), /not found|no OCI image layout/);
     assert.deepEqual(readdirSync(join(cacheDir, "sha256")), []);
+  });
+
+  it("lets concurrent pulls of one digest share a cache directory", async () => {
+    const dir = join(t.path, "shared");
+    const res = await pushModel(src, new LayoutStore(dir), "shared", { name: "shared", tag: "v1" });
+    const cacheDir = join(t.path, "cache-shared");
+    const ref = `layout:${dir}@${res.digest}`;
+    const all = await Promise.all([1, 2, 3, 4].map(() => pullModel(ref, { cacheDir })));
+    assert.equal(new Set(all.map((p) => p.path)).size, 1);
+    assert.deepEqual(readFileSync(all[0]!.modelFile), readFileSync(join(src, "model.onnx")));
+    assert.deepEqual(readdirSync(join(cacheDir, "sha256")).filter((n) => n.startsWith(".pull-")), []);
   });
 
   it("gives a single-file model the name model.onnx in the cache", async () => {

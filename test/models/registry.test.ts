@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Readable, Writable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { RegistryClient } from "../../platform/models/registry-client.ts";
 import { pullArtifact } from "../../platform/models/pull.ts";
 import { pushModel } from "../../platform/models/push.ts";
 import { pullModel } from "../../platform/models/source.ts";
+import { main } from "../../platform/cli/main.ts";
 import { startRegistry, type TestRegistry } from "../helpers/registry.ts";
 import { writeLargeModel } from "./fixtures.ts";
 import { listTree, modelDir, tempDir } from "./helpers.ts";
@@ -130,4 +132,20 @@ describe("registry over HTTPS with a private CA", () => {
       untrusted.close();
     }
   });
+
+  it("takes the CA from --ca on the command line and from MODELPLANE_REGISTRY_CA for the server", async () => {
+    const src = modelDir(t.path, 3);
+    const io = { stdout: sink(), stderr: sink(), stdin: Readable.from([]), cwd: t.path, env: { HOME: t.path } };
+    assert.equal(await main(["model", "push", src, `oci://${reg.host}/cli:v1`, "--ca", reg.caFile!], io), 0, io.stderr.text);
+    const ref = io.stdout.text.trim();
+    assert.match(ref, /@sha256:/);
+    const pulled = await pullModel(ref, { cacheDir: join(t.path, "ca-cache"), env: { MODELPLANE_REGISTRY_CA: reg.caFile! } });
+    assert.deepEqual(readFileSync(pulled.modelFile), readFileSync(join(src, "model.onnx")));
+  });
 });
+
+function sink(): Writable & { text: string } {
+  const w = new Writable({ write: (c, _e, cb) => ((w.text += c.toString()), cb()) }) as Writable & { text: string };
+  w.text = "";
+  return w;
+}

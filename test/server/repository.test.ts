@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { logisticRegression, mlp, seededFloats, writeModel } from "../fixtures/onnx/build.ts";
@@ -64,6 +64,20 @@ describe("versions and the repository API", () => {
     assert.equal(infer.json().model_version, "4");
   });
 
+  test("a broken new version fails to load (500) while the old version keeps serving", async () => {
+    mkdirSync(join(dir.path, "logreg", "5"), { recursive: true });
+    writeFileSync(join(dir.path, "logreg", "5", "model.onnx"), "not a model");
+    const res = await http(server.url, "POST", "/v2/repository/models/logreg/load");
+    assert.equal(res.status, 500);
+    assert.match(res.json().error, /version 5/);
+    const infer = await postJson(server.url, "/v2/models/logreg/infer", { inputs: [{ name: "x", datatype: "FP32", shape: [1, 4], data: [1, 2, 3, 4] }] });
+    assert.equal(infer.status, 200);
+    assert.equal(infer.json().model_version, "4");
+    assert.equal((await http(server.url, "GET", "/v2/health/ready")).status, 200, "still in rotation");
+    rmSync(join(dir.path, "logreg", "5"), { recursive: true });
+    assert.equal((await http(server.url, "POST", "/v2/repository/models/logreg/load")).status, 200);
+  });
+
   test("unload removes a model; the server stays ready; loading brings it back", async () => {
     assert.equal((await http(server.url, "POST", "/v2/repository/models/logreg/unload")).status, 200);
     assert.equal((await http(server.url, "GET", "/v2/models/logreg")).status, 404);
@@ -109,6 +123,26 @@ describe("readiness follows model state", () => {
       const infer = await postJson(server.url, "/v2/models/bad/infer", x8);
       assert.equal(infer.status, 503);
       assert.equal((await postJson(server.url, "/v2/models/good/infer", x8)).status, 200);
+    } finally {
+      await server.close();
+      dir.remove();
+    }
+  });
+
+  test("a model folder without versions keeps the server not ready, saying why", async () => {
+    const dir = tempDir();
+    writeModel(dir.path, "good", "1", mlp());
+    mkdirSync(join(dir.path, "empty"));
+    const server = await startTestServer({ repo: dir.path });
+    try {
+      const ready = await http(server.url, "GET", "/v2/health/ready");
+      assert.equal(ready.status, 503);
+      assert.match(ready.json().error, /empty: .*no version folder/);
+      const index = (await http(server.url, "POST", "/v2/repository/index")).json();
+      assert.match(index.find((e: { name: string }) => e.name === "empty").reason, /no version folder/);
+      writeModel(dir.path, "empty", "1", mlp());
+      assert.equal((await http(server.url, "POST", "/v2/repository/models/empty/load")).status, 200);
+      assert.equal((await http(server.url, "GET", "/v2/health/ready")).status, 200);
     } finally {
       await server.close();
       dir.remove();

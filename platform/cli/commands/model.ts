@@ -8,12 +8,11 @@ import { ModelRefError, defaultStoreDir, formatReference, parseReference, type M
 import { openStore, type StoreOptions } from "../../models/open-store.ts";
 import { pushModel } from "../../models/push.ts";
 import { fetchModelInfo, moveInto, pullArtifact, stagingDir } from "../../models/pull.ts";
-import { listLayoutRepositories } from "../../models/layout-store.ts";
-import { RegistryClient } from "../../models/registry-client.ts";
+import { listModels } from "../../models/listing.ts";
 import { progressBar } from "../../models/progress-bar.ts";
 import { InvalidArtifactError } from "../../models/errors.ts";
 import { OnnxFormatError } from "../../models/onnx-inspect.ts";
-import { layerPath } from "../../models/artifact.ts";
+import { layerPath } from "../../models/manifest.ts";
 
 const usage = `usage: modelplane model <subcommand> [options]
 
@@ -188,39 +187,9 @@ async function pull(args: string[], flags: Flags, ctx: Ctx, io: CliIO): Promise<
 
 async function list(args: string[], flags: Flags, ctx: Ctx, io: CliIO): Promise<number> {
   expectArgs(args, 1, "ls [ref]");
-  const text = args[0];
-  let kind: "repositories" | "tags";
-  let items: string[];
-  let where: string;
-  const registryOnly = text ? /^(?:oci:\/\/)?([^/]+?)\/?$/.exec(text) : null;
-  if (!text) {
-    kind = "repositories";
-    where = `layout:${ctx.storeDir}`;
-    items = await listLayoutRepositories(ctx.storeDir);
-  } else if (registryOnly && (text.startsWith("oci://") || /[.:]|^localhost/.test(registryOnly[1]!))) {
-    kind = "repositories";
-    const host = registryOnly[1]!;
-    where = `oci://${host}`;
-    const { store } = openStore({ kind: "registry", host, repository: "_" }, ctx.storeOpts);
-    try {
-      items = await (store as RegistryClient).catalog();
-    } finally {
-      store.close();
-    }
-  } else {
-    kind = "tags";
-    const r = ref(text, "reference", ctx);
-    where = formatReference({ ...r, tag: undefined, digest: undefined } as ModelRef).replace(/:latest$/, "");
-    const { store, repo } = openStore(r, ctx.storeOpts);
-    try {
-      items = await store.listTags(repo);
-    } finally {
-      store.close();
-    }
-  }
-  items.sort();
-  if (flags.json) println(io.stdout, JSON.stringify({ [kind]: items, location: where }, null, 2));
-  else for (const i of items) println(io.stdout, i);
+  const listing = await listModels(args[0], { storeDir: ctx.storeDir, cwd: ctx.cwd, store: ctx.storeOpts });
+  if (flags.json) println(io.stdout, JSON.stringify({ [listing.kind]: listing.items, location: listing.location }, null, 2));
+  else for (const i of listing.items) println(io.stdout, i);
   return 0;
 }
 
