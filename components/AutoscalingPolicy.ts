@@ -10,6 +10,8 @@ import { k8sName } from "./naming.ts";
 import { METRIC_PENDING } from "./server-contract.ts";
 
 export const AUTOSCALING_ENGINES = ["keda", "hpa"] as const;
+/** autoscaling/v2 validation: behavior.*.stabilizationWindowSeconds must be within [0, 3600]. */
+export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
 
 export interface AutoscalingPolicyArgs {
   namespace: pulumi.Input<string>;
@@ -44,9 +46,10 @@ export class AutoscalingPolicy extends pulumi.ComponentResource {
     const labels = standardLabels({ name: "modelplane-autoscaler", instance: args.modelName, component: "autoscaling", extra: args.labels });
     const cooldown = args.cooldownSeconds ?? 300;
     const behavior = {
-      // Scale up at once on a burst; scale down slowly so a model is not unloaded between bursts.
+      // Scale up at once on a burst; scale down slowly so a model is not unloaded between bursts. The API
+      // server rejects a stabilization window over an hour; a longer cooldown still holds KEDA's scale to zero.
       scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: "Percent", value: 100, periodSeconds: 15 }] },
-      scaleDown: { stabilizationWindowSeconds: cooldown, policies: [{ type: "Pods", value: 1, periodSeconds: 60 }] },
+      scaleDown: { stabilizationWindowSeconds: Math.min(cooldown, MAX_STABILIZATION_WINDOW_SECONDS), policies: [{ type: "Pods", value: 1, periodSeconds: 60 }] },
     };
 
     if (args.engine === "keda") {

@@ -293,6 +293,8 @@ export function registryPorts(artifacts: string[]): number[] {
 
 function validateArgs(args: InferenceServiceArgs): void {
   assertDnsLabel("modelName", args.modelName);
+  // It also names the Service, whose name must be an RFC 1035 label: a leading digit is rejected at apply.
+  if (!/^[a-z]/.test(args.modelName)) throw new Error(`modelName: '${args.modelName}' must start with a letter (it names a Service)`);
   const r = args.resources ?? {};
   const gpu = r.gpu ?? 0;
   if (!Number.isInteger(gpu) || gpu < 0) throw new Error(`resources.gpu: must be a whole number of GPUs >= 0, got ${gpu}`);

@@ -52,6 +52,14 @@ test("HPA v2: a Pods metric through prometheus-adapter with scale-down stabilisa
   assert.equal(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds, 120);
 });
 
+test("a cooldown over an hour keeps the HPA valid (window capped at 3600 s) and KEDA's full scale-to-zero delay", async () => {
+  const hpa = (await build(() => { new AutoscalingPolicy("fraud", { ...base, engine: "hpa", cooldownSeconds: 7200 }); })).one("HorizontalPodAutoscaler");
+  assert.equal(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds, 3600);
+  const so = (await build(() => { new AutoscalingPolicy("fraud", { ...base, minReplicas: 0, scaleToZero: true, cooldownSeconds: 7200 }); })).one("ScaledObject");
+  assert.equal(so.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds, 3600);
+  assert.equal(so.spec.cooldownPeriod, 7200);
+});
+
 test("invalid combinations throw naming the field", async () => {
   await assert.rejects(build(() => { new AutoscalingPolicy("x", { ...base, engine: "vpa" }); }), /autoscaling\.engine/);
   await assert.rejects(build(() => { new AutoscalingPolicy("x", { ...base, minReplicas: 5, maxReplicas: 2 }); }), /maxReplicas: must be >= minReplicas \(5\)/);

@@ -185,6 +185,7 @@ test("canary: a second Deployment and Service and an HTTPRoute splitting traffic
 
 test("invalid combinations throw naming the field", async () => {
   await assert.rejects(build(() => { new InferenceService("x", { ...base, modelName: "Bad_Name" }); }), /modelName/);
+  await assert.rejects(build(() => { new InferenceService("x", { ...base, modelName: "1fraud" }); }), /modelName: '1fraud' must start with a letter/);
   await assert.rejects(build(() => { new InferenceService("x", { ...base, canary: { artifact: "a", weight: 150, gatewayName: "g", gatewayNamespace: "n" } }); }), /canary\.weight/);
   await assert.rejects(build(() => { new InferenceService("x", { ...base, resources: { gpu: 1.5 } }); }), /resources\.gpu/);
   await assert.rejects(build(() => { new InferenceService("x", { ...base, resources: { gpu: 0, migProfile: "1g.10gb" } }); }), /resources\.migProfile/);
