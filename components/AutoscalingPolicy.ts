@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { standardLabels } from "./labels.ts";
 import { k8sName } from "./naming.ts";
-import { METRIC_PENDING } from "./server-contract.ts";
+import { METRIC_PENDING, TRACK_METRIC_LABEL } from "./server-contract.ts";
 
 export const AUTOSCALING_ENGINES = ["keda", "hpa"] as const;
 /** autoscaling/v2 validation: behavior.*.stabilizationWindowSeconds must be within [0, 3600]. */
@@ -55,7 +55,8 @@ export class AutoscalingPolicy extends pulumi.ComponentResource {
     if (args.engine === "keda") {
       const query = pulumi
         .output(args.namespace)
-        .apply((ns) => `sum(${METRIC_PENDING}{namespace="${ns}",model="${args.modelName}"})`);
+        // The canary Deployment is sized apart; its pending requests must not scale the stable one.
+        .apply((ns) => `sum(${METRIC_PENDING}{namespace="${ns}",model="${args.modelName}",${TRACK_METRIC_LABEL}!="canary"})`);
       const so = new k8s.apiextensions.CustomResource(`${name}-scaledobject`, {
         apiVersion: "keda.sh/v1alpha1",
         kind: "ScaledObject",

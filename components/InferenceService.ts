@@ -10,7 +10,7 @@ import { networkPolicy, podDisruptionBudget } from "./disruption.ts";
 import { COMPONENT_INFERENCE, selectorLabels, standardLabels } from "./labels.ts";
 import { modelServerPodTemplate } from "./model-server-pod.ts";
 import { assertDnsLabel, k8sName } from "./naming.ts";
-import { METRICS_PATH, SERVER_PORT, SERVER_PORT_NAME, durationBuckets } from "./server-contract.ts";
+import { METRICS_PATH, SERVER_PORT, SERVER_PORT_NAME, TRACK_LABEL, durationBuckets } from "./server-contract.ts";
 import { sloRuleGroups } from "./slo-rules.ts";
 
 export const INFERENCE_SERVER_NAME = "modelplane-inference";
@@ -136,7 +136,7 @@ export class InferenceService extends pulumi.ComponentResource {
       }));
     const podFor = (track: string, artifact: pulumi.Input<string>) =>
       modelServerPodTemplate({
-        labels: pulumi.all([labels]).apply(([l]) => ({ ...l, "modelplane.dev/track": track })),
+        labels: pulumi.all([labels]).apply(([l]) => ({ ...l, [TRACK_LABEL]: track })),
         image: args.image,
         server: serverFlags(artifact),
         cpu: r.cpu ?? "1",
@@ -162,7 +162,7 @@ export class InferenceService extends pulumi.ComponentResource {
         registryCredentialsSecret: args.registryCredentialsSecret,
         insecureRegistries: args.insecureRegistries,
       });
-    const trackSelector = (track: string) => selector.apply((s) => ({ ...s, "modelplane.dev/track": track }));
+    const trackSelector = (track: string) => selector.apply((s) => ({ ...s, [TRACK_LABEL]: track }));
 
     this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
       metadata: { name: objectName, namespace: ns, labels },
@@ -252,6 +252,8 @@ export class InferenceService extends pulumi.ComponentResource {
           // No scrapeTimeout: Prometheus defaults it to the smaller of its global timeout and the interval,
           // where a fixed value would be rejected by any interval shorter than it.
           endpoints: [{ port: SERVER_PORT_NAME, path: METRICS_PATH, interval: args.scrapeInterval ?? "15s" }],
+          // Series carry the track, so the autoscaler can leave the canary's queue out of the stable count.
+          podTargetLabels: [TRACK_LABEL],
         },
       }, child);
       if (args.slo) {

@@ -11,6 +11,7 @@ import type { ModelSpec, PlatformSpec } from "../platform/spec/types.ts";
 import { AutoscalingPolicy } from "./AutoscalingPolicy.ts";
 import { GpuSharing } from "./GpuSharing.ts";
 import { InferenceService } from "./InferenceService.ts";
+import { kedaOperator } from "./keda.ts";
 import { standardLabels } from "./labels.ts";
 import { ModelRegistry } from "./ModelRegistry.ts";
 import { MonitoringStack } from "./MonitoringStack.ts";
@@ -27,6 +28,8 @@ export interface ModelPlatformArgs {
   /** GatewayClass of the Gateway canary HTTPRoutes attach to. */
   gatewayClassName?: string;
   monitoringNamespace?: string;
+  /** Install the KEDA operator when a model scales with KEDA (false when the cluster already runs it). */
+  installKeda?: boolean;
 }
 
 export class ModelPlatform extends pulumi.ComponentResource {
@@ -108,7 +111,17 @@ export class ModelPlatform extends pulumi.ComponentResource {
         : undefined,
       labels: extra,
     }, inNs);
-    const defaultImage = spec.server.image ? pulumi.output(spec.server.image) : registry.serverImage!;
+    // Without a built or given default image, every model names its own (the spec's semantic checks ensure it).
+    const defaultImage = spec.server.image ? pulumi.output(spec.server.image) : (registry.serverImage ?? pulumi.output(""));
+
+    // CRDs and operators the model resources need (ServiceMonitor/PrometheusRule, the metrics adapter, KEDA)
+    // go first, so a fresh cluster converges in one `pulumi up`.
+    const prerequisites: pulumi.Resource[] = [ns];
+    if (monitoring) prerequisites.push(monitoring);
+    if ((args.installKeda ?? true) && spec.models.some((m) => m.autoscaling.engine === "keda")) {
+      prerequisites.push(...kedaOperator(name, standardLabels({ name: "keda", instance: "keda", component: "autoscaling", extra }), child));
+    }
+    const modelOpts = { parent: this, dependsOn: prerequisites };
 
     new k8s.scheduling.v1.PriorityClass(`${name}-priority`, {
       metadata: { name: INFERENCE_PRIORITY_CLASS, labels: standardLabels({ name: "modelplane", instance: spec.namespace, component: "scheduling", extra }) },
@@ -140,7 +153,7 @@ export class ModelPlatform extends pulumi.ComponentResource {
         monitoring,
         gatewayName: gateway?.metadata.name,
         extra,
-        opts: inNs,
+        opts: modelOpts,
       });
       this.services[model.name] = svc;
       endpoints[model.name] = svc.endpoint;

@@ -1,6 +1,8 @@
 /** Helm charts modelplane installs, pinned (every component takes a version override), and how it installs one. */
 import type * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+// The charts a stack can choose versions of are pinned once, with the spec's defaults.
+import { GPU_OPERATOR_CHART_VERSION, KUBE_PROMETHEUS_STACK_CHART_VERSION } from "../platform/spec/defaults.ts";
 
 export interface ChartRef {
   chart: string;
@@ -11,7 +13,7 @@ export interface ChartRef {
 export const KUBE_PROMETHEUS_STACK: ChartRef = {
   chart: "kube-prometheus-stack",
   repo: "https://prometheus-community.github.io/helm-charts",
-  version: "77.5.0",
+  version: KUBE_PROMETHEUS_STACK_CHART_VERSION,
 };
 export const PROMETHEUS_ADAPTER: ChartRef = {
   chart: "prometheus-adapter",
@@ -26,7 +28,13 @@ export const DCGM_EXPORTER: ChartRef = {
 export const GPU_OPERATOR: ChartRef = {
   chart: "gpu-operator",
   repo: "https://helm.ngc.nvidia.com/nvidia",
-  version: "v25.3.4",
+  version: GPU_OPERATOR_CHART_VERSION,
+};
+
+export const KEDA: ChartRef = {
+  chart: "keda",
+  repo: "https://kedacore.github.io/charts",
+  version: "2.17.2",
 };
 
 export interface ReleaseArgs {

@@ -55,3 +55,8 @@ export const DEFAULT_DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05
 export function durationBuckets(sloThresholdsSeconds: number[]): number[] {
   return [...new Set([...DEFAULT_DURATION_BUCKETS, ...sloThresholdsSeconds])].sort((a, b) => a - b);
 }
+
+/** Pod label telling stable from canary replicas; scraped onto every series as TRACK_METRIC_LABEL. */
+export const TRACK_LABEL = "modelplane.dev/track";
+/** How prometheus-operator names TRACK_LABEL on scraped series (podTargetLabels, sanitised). */
+export const TRACK_METRIC_LABEL = "modelplane_dev_track";

@@ -7,6 +7,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Node } from "yaml";
+import { DESCRIPTOR_DIR } from "../platform/engine/types.ts";
 import type { KubeObject } from "./rule.ts";
 
 export interface ManifestSource {
@@ -79,7 +80,11 @@ async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(p)));
+    if (e.isDirectory()) {
+      // `modelplane synth` puts descriptors of non-Kubernetes resources (Helm releases, image builds) there.
+      if (e.name === DESCRIPTOR_DIR || e.name.startsWith(".")) continue;
+      out.push(...(await filesUnder(p)));
+    }
     else if (EXTENSIONS.has(path.extname(e.name).toLowerCase())) out.push(p);
   }
   return out;

@@ -5,7 +5,7 @@
  */
 import { stringify } from "yaml";
 import { splitPath } from "./paths.ts";
-import { SECRET_MASK, isDeployable, type CapturedResource } from "./types.ts";
+import { DESCRIPTOR_DIR, SECRET_MASK, isDeployable, type CapturedResource } from "./types.ts";
 
 export { SECRET_MASK } from "./types.ts";
 
@@ -85,7 +85,7 @@ export function renderResources(resources: CapturedResource[]): RenderedFile[] {
     } else {
       // Not something kubectl could apply: keep a descriptor of what Pulumi would create.
       const descriptor = { pulumiType: r.type, name: r.name, inputs: manifestOf(r) };
-      files.push({ path: unique(`_pulumi/${slug(r.type.split(":").pop() ?? r.type)}-${slug(r.name)}.yaml`), content: stringify(descriptor, { lineWidth: 0 }), kind: r.type });
+      files.push({ path: unique(`${DESCRIPTOR_DIR}/${slug(r.type.split(":").pop() ?? r.type)}-${slug(r.name)}.yaml`), content: stringify(descriptor, { lineWidth: 0 }), kind: r.type });
     }
   }
   return files;

@@ -51,3 +51,6 @@ export function isDeployable(r: Pick<CapturedResource, "custom" | "type">): bool
   const pkg = r.type.split(":")[0];
   return pkg !== "modelplane" && pkg !== "pulumi";
 }
+
+/** Folder (inside a synth output) for descriptors of resources that are not Kubernetes objects. */
+export const DESCRIPTOR_DIR = "_pulumi";

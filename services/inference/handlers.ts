@@ -86,7 +86,8 @@ async function infer(ctx: HandlerContext, req: IncomingMessage, res: ServerRespo
     const parsed = parseInferRequest(body, req.headers["inference-header-content-length"], mv.signature!, ctx.limits);
     const outputs = await mv.batcher!.submit(parsed.inputs);
     const enc = encodeInferResponse(mv.name, mv.version, parsed.id, parsed.outputs, outputs);
-    const headers: Record<string, string | number> = { "content-length": enc.body.length, "x-request-id": reqId };
+    const length = typeof enc.body === "string" ? Buffer.byteLength(enc.body) : enc.body.length;
+    const headers: Record<string, string | number> = { "content-length": length, "x-request-id": reqId };
     if (enc.headerLength !== undefined) {
       headers["content-type"] = "application/octet-stream";
       headers["inference-header-content-length"] = enc.headerLength;

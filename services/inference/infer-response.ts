@@ -8,7 +8,8 @@ import { encodeBinaryData } from "./tensor-binary.ts";
 import { encodeJsonData } from "./tensor-json.ts";
 
 export interface EncodedResponse {
-  body: Buffer;
+  /** A string for pure JSON: Node sends header and a string body in one write, a Buffer body in a writev. */
+  body: Buffer | string;
   /** Set when the body carries binary tensor data after the JSON header. */
   headerLength?: number;
 }
@@ -36,7 +37,7 @@ export function encodeInferResponse(
   }
   const idPart = id === undefined ? "" : `,"id":${JSON.stringify(id)}`;
   const json = `{"model_name":${JSON.stringify(model)},"model_version":${JSON.stringify(version)}${idPart},"outputs":[${parts.join(",")}]}`;
-  if (blobs.length === 0) return { body: Buffer.from(json, "utf8") };
+  if (blobs.length === 0) return { body: json };
   const header = Buffer.from(json, "utf8");
   return { body: Buffer.concat([header, ...blobs]), headerLength: header.length };
 }

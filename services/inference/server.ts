@@ -43,6 +43,8 @@ export interface RunningServer {
 /** How long an idle keep-alive connection may still deliver a request after draining started. */
 const IDLE_GRACE_MS = 250;
 
+const SAFE_REQUEST_ID = /^[\w.:/+=-]{1,128}$/;
+
 const SERVER_VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** Problems a start-up cannot recover from (a model configured for CUDA where there is none, a broken config.yaml). */
@@ -101,7 +103,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     active++;
     const incoming = req.headers["x-request-id"];
-    const reqId = typeof incoming === "string" && incoming.length <= 128 ? incoming : `${boot}-${(seq++).toString(36)}`;
+    // A client's id is kept only if it is safe to echo in a header and a log line.
+    const reqId = typeof incoming === "string" && SAFE_REQUEST_ID.test(incoming) ? incoming : `${boot}-${(seq++).toString(36)}`;
     if (draining) res.setHeader("connection", "close");
     res.once("close", () => {
       active--;

@@ -5,6 +5,7 @@
 import { Worker } from "node:worker_threads";
 import type { TensorData, OrtType } from "./datatypes.ts";
 import { toSignature, type ModelSignature, type OrtValueMetadata } from "./signature.ts";
+import { transferList } from "./transfer.ts";
 import type { FromWorker, ToWorker, WireTensor, WorkerInit } from "./worker.ts";
 
 export interface Feed {
@@ -77,13 +78,8 @@ class PooledWorker {
   private send(feeds: Record<string, Feed>): Promise<RunResult> {
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject };
-      const transfer: ArrayBuffer[] = [];
-      for (const f of Object.values(feeds)) {
-        const d = f.data as { buffer?: unknown; byteOffset?: number; byteLength?: number };
-        if (d.buffer instanceof ArrayBuffer && d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && !transfer.includes(d.buffer)) transfer.push(d.buffer);
-      }
       const msg: ToWorker = { kind: "run", id: this.nextId++, feeds: feeds as unknown as Record<string, WireTensor> };
-      this.worker.postMessage(msg, transfer);
+      this.worker.postMessage(msg, transferList(Object.values(feeds)));
     });
   }
 }

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import ort from "onnxruntime-node";
+import { transferList } from "./transfer.ts";
 
 export interface WorkerInit {
   modelPath: string;
@@ -26,15 +27,6 @@ export type FromWorker =
 const port = parentPort!;
 const init = workerData as WorkerInit;
 
-function transferables(tensors: Record<string, WireTensor>): ArrayBuffer[] {
-  const list: ArrayBuffer[] = [];
-  for (const t of Object.values(tensors)) {
-    const d = t.data as { buffer?: ArrayBuffer; byteOffset?: number; byteLength?: number };
-    if (d.buffer instanceof ArrayBuffer && d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && !list.includes(d.buffer)) list.push(d.buffer);
-  }
-  return list;
-}
-
 try {
   const session = await ort.InferenceSession.create(init.modelPath, {
     intraOpNumThreads: init.intraOpThreads,
@@ -55,7 +47,7 @@ try {
       for (const [name, t] of Object.entries(result)) outputs[name] = { type: t.type, dims: [...t.dims], data: t.data };
       const reply: FromWorker = { kind: "result", id: msg.id, outputs, seconds };
       try {
-        port.postMessage(reply, transferables(outputs));
+        port.postMessage(reply, transferList(Object.values(outputs)));
       } catch {
         port.postMessage(reply); // a buffer the runtime owns cannot be detached: copy it instead
       }

@@ -27,7 +27,7 @@ test("KEDA: a ScaledObject on pending requests per pod, scaling the Deployment",
   assert.equal(trigger.type, "prometheus");
   assert.equal(trigger.metricType, "AverageValue");
   assert.equal(trigger.metadata.threshold, "8");
-  assert.equal(trigger.metadata.query, 'sum(modelplane_inference_pending_requests{namespace="ml",model="fraud"})');
+  assert.equal(trigger.metadata.query, 'sum(modelplane_inference_pending_requests{namespace="ml",model="fraud",modelplane_dev_track!="canary"})');
   assert.equal(trigger.metadata.serverAddress, base.prometheusAddress);
 });
 

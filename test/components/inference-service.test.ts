@@ -102,6 +102,7 @@ test("labels follow app.kubernetes.io conventions; Service, PDB, NetworkPolicy a
   const sm = b.one("ServiceMonitor");
   assert.ok(Object.entries(sm.spec.selector.matchLabels).every(([k, v]) => svcLabels[k] === v), "ServiceMonitor selects the Service");
   assert.equal(sm.spec.endpoints[0].path, "/metrics");
+  assert.deepEqual(sm.spec.podTargetLabels, ["modelplane.dev/track"], "series carry the stable/canary track");
 });
 
 test("PDB never blocks a drain; NetworkPolicy limits ingress to the server port and named namespaces", async () => {

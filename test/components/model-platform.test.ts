@@ -48,6 +48,11 @@ test("ModelPlatform composes the components from a spec", async () => {
   }
   assert.equal(b.byKind("HorizontalPodAutoscaler").length, 1);
   assert.equal(b.byKind("ScaledObject").length, 1);
+  // A KEDA model brings the KEDA operator, and model resources wait for it and for the monitoring CRDs.
+  const keda = b.ofType("kubernetes:helm.sh/v4:Chart").find((c) => c.inputs["chart"] === "keda");
+  assert.ok(keda, "KEDA is installed");
+  const so = b.resources.find((r) => r.type === "modelplane:index:AutoscalingPolicy" && r.name.includes("churn"))!;
+  assert.ok(so.dependencies.includes(keda.urn), "the ScaledObject's component depends on the KEDA release");
   const ns = b.one("Namespace", "ml-staging");
   assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
   // The canary routes through a Gateway the platform declares.

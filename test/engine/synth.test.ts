@@ -96,6 +96,11 @@ test("`modelplane synth --stack prod --out DIR` writes one manifest per resource
       kinds.add(obj.kind);
     }
     for (const k of ["Deployment", "Service", "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor", "PrometheusRule"]) assert.ok(kinds.has(k), k);
+    // The written manifests are plain Kubernetes YAML: the manifest policy check reads them as they are.
+    const check = await run(process.execPath, [path.join(ROOT, "bin/modelplane.js"), "check", "--manifests", out, "--environment", "prod", "--format", "json"], { cwd: ROOT });
+    const report = JSON.parse(check.stdout);
+    assert.ok(report.results.length > 0);
+    assert.ok(report.results.every((r: any) => !(r.verdict === "fail" && r.enforcement === "mandatory")), "no mandatory violation in prod's own manifests");
   } finally {
     await rm(out, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@
  * its own rows; a full queue answers 503 + Retry-After at once; a request past its timeout gets 503.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import ort from "onnxruntime-node";
 import { mlp, seededFloats, slow, writeModel } from "../fixtures/onnx/build.ts";
@@ -47,6 +48,28 @@ describe("merging", () => {
     const exposition = (await http(server.url, "GET", "/metrics")).body.toString();
     assert.match(exposition, /modelplane_inference_batch_size_bucket\{le="8",model="mlp",version="1"\} 0/);
     assert.match(exposition, /modelplane_inference_batch_size_bucket\{le="16",model="mlp",version="1"\} 1/);
+  });
+});
+
+describe("several instances", () => {
+  test("two sessions in two worker threads answer concurrent requests, each with its own rows", async () => {
+    const dir = tempDir();
+    writeModel(dir.path, "mlp", "1", mlp());
+    const server = await startTestServer({ models: [{ name: "mlp", ref: join(dir.path, "mlp", "1") }], settings: { instances: 2, maxBatchSize: 1 } });
+    try {
+      const inputs = Array.from({ length: 10 }, (_, i) => seededFloats(8, 500 + i));
+      const responses = await Promise.all(inputs.map((x) => postJson(server.url, "/v2/models/mlp/infer", { inputs: [{ name: "x", datatype: "FP32", shape: [1, 8], data: Array.from(x) }] })));
+      const session = await ort.InferenceSession.create(mlp());
+      for (const [i, res] of responses.entries()) {
+        assert.equal(res.status, 200);
+        const alone = await session.run({ x: new ort.Tensor("float32", inputs[i]!, [1, 8]) });
+        assert.deepEqual(res.json().outputs[0].data, Array.from(alone.logits!.data as Float32Array));
+      }
+      await session.release();
+    } finally {
+      await server.close();
+      dir.remove();
+    }
   });
 });
 
