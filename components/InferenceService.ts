@@ -133,6 +133,7 @@ export class InferenceService extends pulumi.ComponentResource {
         timeoutMs: b.timeoutMs ?? 30_000,
         durationBuckets: buckets,
         drainSeconds,
+        executionProvider: gpuCount > 0 ? ("cuda" as const) : ("cpu" as const),
       }));
     const podFor = (track: string, artifact: pulumi.Input<string>) =>
       modelServerPodTemplate({

@@ -107,6 +107,8 @@ export class ModelPlatform extends pulumi.ComponentResource {
             dockerfile: path.join(args.serverBuildContext ?? REPO_ROOT, "services/inference/Dockerfile"),
             repository: "modelplane/inference",
             tag: spec.environment,
+            // One image for every model: the CUDA variant as soon as one model asks for a GPU (it serves CPU models too).
+            args: { EXECUTION_PROVIDER: spec.models.some((m) => m.resources.gpu > 0) ? "cuda" : "cpu" },
           }
         : undefined,
       labels: extra,

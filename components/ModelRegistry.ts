@@ -24,6 +24,8 @@ export interface ServerImageBuildArgs {
   repository: pulumi.Input<string>;
   tag?: pulumi.Input<string>;
   platform?: pulumi.Input<string>;
+  /** Docker build args, e.g. `EXECUTION_PROVIDER: cuda` for the GPU variant of the server image. */
+  args?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 export interface ModelRegistryArgs {
@@ -91,7 +93,7 @@ export class ModelRegistry extends pulumi.ComponentResource {
       const build = args.serverImage;
       const image = new docker.Image(`${name}-server-image`, {
         imageName: pulumi.interpolate`${this.address}/${build.repository}:${build.tag ?? "latest"}`,
-        build: { context: build.context, dockerfile: build.dockerfile, platform: build.platform ?? "linux/amd64" },
+        build: { context: build.context, dockerfile: build.dockerfile, platform: build.platform ?? "linux/amd64", ...(build.args ? { args: build.args } : {}) },
         registry: { server: this.address, username: args.username, password },
       }, child);
       // The digest, not the tag, goes into Deployments: what was built is exactly what runs.

@@ -8,7 +8,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import { gpuPodFields, type GpuRequest } from "./gpu.ts";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./security.ts";
 import {
-  CACHE_DIR, LIVE_PATH, READY_PATH, SERVER_PORT_NAME, SHM_DIR, TMP_DIR, serverArgs, type ServerFlags,
+  CACHE_DIR, DRAIN_DELAY_SECONDS, LIVE_PATH, READY_PATH, SERVER_PORT_NAME, SHM_DIR, TMP_DIR, serverArgs, type ServerFlags,
 } from "./server-contract.ts";
 
 export const STARTUP_PROBE_PERIOD_SECONDS = 5;
@@ -62,7 +62,8 @@ export function modelServerPodTemplate(a: ModelServerPodArgs): k8s.types.input.c
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       securityContext: restrictedPodSecurityContext(),
-      terminationGracePeriodSeconds: a.drainSeconds + 10,
+      // Drain delay, then up to drainSeconds for in-flight work, then a margin before SIGKILL.
+      terminationGracePeriodSeconds: DRAIN_DELAY_SECONDS + a.drainSeconds + 5,
       ...(a.imagePullSecrets.length > 0 ? { imagePullSecrets: a.imagePullSecrets.map((name) => ({ name })) } : {}),
       ...(a.priorityClassName ? { priorityClassName: a.priorityClassName } : {}),
       ...(gpu.tolerations.length > 0 ? { tolerations: gpu.tolerations } : {}),
@@ -109,8 +110,6 @@ export function modelServerPodTemplate(a: ModelServerPodArgs): k8s.types.input.c
             failureThreshold: 3,
             timeoutSeconds: 5,
           },
-          // Give endpoints time to drop the pod before the server starts refusing new requests.
-          lifecycle: { preStop: { sleep: { seconds: 5 } } },
           volumeMounts: [
             { name: "tmp", mountPath: TMP_DIR },
             { name: "model-cache", mountPath: CACHE_DIR },

@@ -32,7 +32,15 @@ export interface ServerFlags {
   /** Latency histogram buckets in seconds; SLO thresholds must be among them. */
   durationBuckets: number[];
   drainSeconds: number;
+  /** `cuda` for GPU models: the server then refuses to start without the CUDA provider instead of silently using CPU. */
+  executionProvider: "cpu" | "cuda";
 }
+
+/**
+ * After SIGTERM the server stays up, not ready, this long before it stops accepting connections, so endpoint
+ * removal reaches every kube-proxy and gateway first (the job a preStop sleep would do, without needing one).
+ */
+export const DRAIN_DELAY_SECONDS = 5;
 
 export function serverArgs(f: ServerFlags): string[] {
   return [
@@ -45,7 +53,9 @@ export function serverArgs(f: ServerFlags): string[] {
     `--max-queue-size=${f.maxQueueSize}`,
     `--timeout-ms=${f.timeoutMs}`,
     `--latency-buckets=${f.durationBuckets.join(",")}`,
+    `--drain-delay-ms=${DRAIN_DELAY_SECONDS * 1000}`,
     `--drain-timeout-ms=${f.drainSeconds * 1000}`,
+    `--execution-provider=${f.executionProvider}`,
   ];
 }
 

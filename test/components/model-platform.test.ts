@@ -67,6 +67,7 @@ test("without a server image the platform builds one and every model server runs
   const b = await build(() => { new ModelPlatform("mp", { spec, serverBuildContext: "/src/modelplane" }); });
   const image = b.ofType("docker:index/image:Image")[0]!;
   assert.equal((image.inputs["build"] as any).dockerfile, "/src/modelplane/services/inference/Dockerfile");
+  assert.deepEqual((image.inputs["build"] as any).args, { EXECUTION_PROVIDER: "cuda" }, "a GPU model gets the CUDA variant of the image");
   for (const d of b.byKind("Deployment")) assert.match(podSpec(d).containers[0].image, /^registry\.example\.com\/modelplane\/inference@sha256:[0-9a-f]{64}$/);
 });
 

@@ -40,6 +40,9 @@ test("the server parses the container args and env InferenceService emits", asyn
   assert.equal(config.defaults.maxQueueSize, 100);
   assert.equal(config.defaults.timeoutMs, 2500);
   assert.equal(config.drainTimeoutMs, 20_000);
+  assert.equal(config.drainDelayMs, 5_000, "the server itself waits for endpoint removal after SIGTERM");
+  assert.ok(podSpec(b.one("Deployment")).terminationGracePeriodSeconds >= 5 + 20, "the grace period covers delay and drain");
+  assert.equal(config.defaults.executionProvider, "cpu");
   assert.ok(config.latencyBuckets.includes(0.12), "the SLO threshold is a bucket edge");
   assert.ok(c.readinessProbe.httpGet.path === READY_PATH && c.livenessProbe.httpGet.path === LIVE_PATH);
 });
@@ -77,4 +80,14 @@ test("the server finds the registry credentials and plain-HTTP setting the platf
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test("a GPU model's server is told to use CUDA, so a missing provider fails the pod instead of running on CPU", async () => {
+  const b = await build(() => {
+    new InferenceService("ranker", { namespace: "ml", modelName: "ranker", artifact, image: "img", resources: { gpu: 1, gpuProduct: "NVIDIA-L4" } });
+  });
+  const c = podSpec(b.one("Deployment")).containers[0];
+  const config = parseServerArgs(c.args, Object.fromEntries(c.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value])));
+  assert.equal(config.defaults.executionProvider, "cuda");
+  assert.equal(config.defaults.allowCpuFallback, false);
 });
