@@ -1,6 +1,7 @@
 import { link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { InvalidArtifactError } from "./errors.ts";
 import { parseModelManifest } from "./manifest.ts";
 import { digestHex, digestOf } from "./digest.ts";
 import { exists, pullArtifact, stagingDir, verifyPulled } from "./pull.ts";
@@ -57,6 +58,11 @@ export async function pullIntoCache(
   const p = cachePaths(cacheDir, pulled.digest);
   try {
     const modelFile = pulled.config.modelplane?.modelFile ?? pulled.files.find((f) => f.endsWith(".onnx")) ?? "model.onnx";
+    // The config is the pusher's word: linking a path that is not one of the verified layers would serve
+    // unverified bytes (or, with '../', any file this process can read) as the model.
+    if (modelFile !== "model.onnx" && !pulled.files.includes(modelFile)) {
+      throw new InvalidArtifactError(`${repo}@${pulled.digest}: config names model file '${String(modelFile)}', which is not one of its layers`);
+    }
     // The server loads <path>/model.onnx; give it that name when the artifact used another.
     if (modelFile !== "model.onnx" && !pulled.files.includes("model.onnx")) {
       await link(join(staging, ...modelFile.split("/")), join(staging, "model.onnx"));

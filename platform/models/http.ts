@@ -11,7 +11,14 @@ export interface TransportOptions {
   insecure?: boolean;
   /** Extra PEM CA certificates trusted for this registry (private CAs). */
   ca?: string | Buffer;
+  /**
+   * A connection silent for this long (no answer, or a body that stopped flowing) is dropped
+   * as unreachable, so a registry behind a dead network path is retried instead of waited on forever.
+   */
+  idleTimeoutMs?: number;
 }
+
+const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 
 export interface RequestInit {
   method: string;
@@ -19,14 +26,18 @@ export interface RequestInit {
   /** A Buffer, or a factory so the body can be re-sent after an auth challenge. */
   body?: Buffer | (() => Readable);
   signal?: AbortSignal;
+  /** Overrides the transport's idle timeout for a request the server may legitimately mull over. */
+  idleTimeoutMs?: number;
 }
 
 export class Transport {
   readonly scheme: "http" | "https";
   private readonly agent: http.Agent;
+  private readonly idleTimeoutMs: number;
 
   constructor(opts: TransportOptions = {}) {
     this.scheme = opts.insecure ? "http" : "https";
+    this.idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.agent = opts.insecure
       ? new http.Agent({ keepAlive: true })
       : new https.Agent({ keepAlive: true, ...(opts.ca ? { ca: opts.ca } : {}) });
@@ -42,6 +53,13 @@ export class Transport {
         headers: init.headers,
         ...(sameScheme ? { agent: this.agent } : {}),
         ...(init.signal ? { signal: init.signal } : {}),
+      });
+      // The socket's idle timer keeps running while the response body streams, so a stall mid-blob is caught too.
+      const idle = init.idleTimeoutMs ?? this.idleTimeoutMs;
+      req.setTimeout(idle, () => {
+        const err = new Error(`no data for ${idle / 1000} s`) as NodeJS.ErrnoException;
+        err.code = "ETIMEDOUT";
+        req.destroy(err);
       });
       req.once("response", resolve);
       req.once("error", reject);

@@ -56,6 +56,12 @@ export interface ParseOptions {
 export function parseReference(input: string, opts: ParseOptions = {}): ModelRef {
   const ref = input.trim();
   if (!ref) throw new ModelRefError("empty model reference");
+  // user:password@host/... : refused without echoing it, since messages end up in logs.
+  if (!ref.startsWith("layout:") && /^(?:oci:\/\/)?[^/@]*@[^/]*\//.test(ref)) {
+    throw new ModelRefError(
+      "credentials do not belong in a model reference (user:password@host); use --username with --password-stdin, MODELPLANE_REGISTRY_USERNAME/PASSWORD or docker login",
+    );
+  }
   const { rest, digest } = splitDigest(ref, input);
   if (rest.startsWith("layout:")) {
     const { path, tag } = splitLayoutTag(rest.slice("layout:".length), input);

@@ -17,10 +17,17 @@ export interface RegistryClientOptions extends TransportOptions {
   credentials?: Credentials;
   /** Blobs larger than this go up in PATCH chunks of this size; smaller ones in one PUT. */
   chunkSize?: number;
+  /** `n` asked for per page of tags and catalog listings; the rest follows the `Link: rel="next"` headers. */
+  pageSize?: number;
 }
 
 const DEFAULT_CHUNK = 64 << 20;
 const MAX_REDIRECTS = 5;
+/**
+ * The PUT that closes an upload is answered only once the registry has checked the whole
+ * blob's digest, which on object storage can take minutes for a large model: it gets longer.
+ */
+const FINALIZE_IDLE_MS = 15 * 60_000;
 
 /** A client for the OCI distribution API of one registry host. */
 export class RegistryClient implements ArtifactStore {
@@ -29,6 +36,7 @@ export class RegistryClient implements ArtifactStore {
   private readonly transport: Transport;
   private readonly auth: Authenticator;
   private readonly chunkSize: number;
+  private readonly pageSize: number;
 
   constructor(
     readonly host: string,
@@ -39,6 +47,7 @@ export class RegistryClient implements ArtifactStore {
     this.location = `registry ${host}`;
     this.auth = new Authenticator(host, this.transport, opts.credentials);
     this.chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
+    this.pageSize = opts.pageSize ?? 1000;
   }
 
   /** GET /v2/: the registry is there and speaks the API (and our credentials, if it wants some, work). */
@@ -51,8 +60,12 @@ export class RegistryClient implements ArtifactStore {
   async hasBlob(repo: string, digest: string, signal?: AbortSignal): Promise<boolean> {
     const res = await this.send(`/v2/${repo}/blobs/${digest}`, pull(repo), { method: "HEAD", ...sig(signal) });
     await drain(res);
-    if (res.statusCode === 200) return true;
-    if (res.statusCode === 404) return false;
+    const status = res.statusCode ?? 0;
+    if (status === 200) return true;
+    // Registries backed by object storage (distribution with S3 and redirects on, its default) answer
+    // HEAD for a blob they hold with a redirect to the storage URL, just as they do GET.
+    if (status >= 300 && status < 400 && header(res.headers, "location")) return true;
+    if (status === 404) return false;
     throw await this.failure(res, `blob ${digest}`);
   }
 
@@ -77,6 +90,7 @@ export class RegistryClient implements ArtifactStore {
       const res = await this.send(withDigest(location, blob.digest), scope, {
         method: "PUT",
         headers: { ...octet, "Content-Length": 0 },
+        idleTimeoutMs: FINALIZE_IDLE_MS,
         ...sig(signal),
       });
       if (res.statusCode !== 201) throw await this.failure(res, `upload of ${blob.digest}`);
@@ -87,6 +101,7 @@ export class RegistryClient implements ArtifactStore {
       method: "PUT",
       headers: { ...octet, "Content-Length": blob.size },
       body: () => counting(blob.open(0, blob.size), onProgress),
+      idleTimeoutMs: FINALIZE_IDLE_MS,
       ...sig(signal),
     });
     if (res.statusCode !== 201) throw await this.failure(res, `upload of ${blob.digest}`);
@@ -144,7 +159,7 @@ export class RegistryClient implements ArtifactStore {
 
   async listTags(repo: string, signal?: AbortSignal): Promise<string[]> {
     const out: string[] = [];
-    await this.paginate(`/v2/${repo}/tags/list?n=1000`, pull(repo), signal, (body) => {
+    await this.paginate(`/v2/${repo}/tags/list?n=${this.pageSize}`, pull(repo), signal, (body) => {
       out.push(...(((body as { tags?: string[] | null }).tags ?? []) as string[]));
     });
     return out;
@@ -152,7 +167,7 @@ export class RegistryClient implements ArtifactStore {
 
   async catalog(signal?: AbortSignal): Promise<string[]> {
     const out: string[] = [];
-    await this.paginate("/v2/_catalog?n=1000", "registry:catalog:*", signal, (body) => {
+    await this.paginate(`/v2/_catalog?n=${this.pageSize}`, "registry:catalog:*", signal, (body) => {
       out.push(...(((body as { repositories?: string[] | null }).repositories ?? []) as string[]));
     });
     return out;
@@ -168,10 +183,19 @@ export class RegistryClient implements ArtifactStore {
 
   private async paginate(path: string, scope: string, signal: AbortSignal | undefined, each: (body: unknown) => void): Promise<void> {
     let url: URL | undefined = new URL(path, this.base);
+    const seen = new Set<string>();
     while (url) {
+      // A registry that links a page to itself would otherwise keep us here forever.
+      if (seen.has(url.href)) throw new RegistryError(`${this.host}: ${url.pathname} pagination links back to ${url.pathname}${url.search}`, 0);
+      seen.add(url.href);
       const res = await this.send(url, scope, { method: "GET", headers: { Accept: "application/json" }, ...sig(signal) });
       if (res.statusCode !== 200) throw await this.failure(res, url.pathname);
-      each(JSON.parse(await readText(res)));
+      const text = await readText(res);
+      try {
+        each(JSON.parse(text));
+      } catch {
+        throw new RegistryError(`${this.host}: ${url.pathname} answered with an invalid listing (not the JSON the API specifies)`, 0);
+      }
       // Link: </v2/_catalog?last=x&n=1000>; rel="next"
       const link = header(res.headers, "link");
       const next = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1] : undefined;

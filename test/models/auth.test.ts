@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { Authenticator } from "../../platform/models/auth.ts";
+import { Transport } from "../../platform/models/http.ts";
 import { openStore } from "../../platform/models/open-store.ts";
 import { parseReference } from "../../platform/models/reference.ts";
 import { RegistryClient } from "../../platform/models/registry-client.ts";
@@ -93,6 +95,35 @@ describe("bearer-token auth (token server)", () => {
       assert.equal(reg.tokenRequests.at(-1)?.scope, "registry:catalog:*");
     } finally {
       client.close();
+    }
+  });
+
+  it("fetches a new token once the cached one expires, and does not loop on a refused one", async () => {
+    const challenge = (await fetch(`http://${reg.host}/v2/team/vad/tags/list`)).headers.get("www-authenticate") ?? undefined;
+    assert.match(challenge ?? "", /^Bearer realm=/);
+    let now = 1_000_000;
+    const transport = new Transport({ insecure: true });
+    const auth = new Authenticator(reg.host, transport, { username: "alice", password: "correct horse" }, () => now);
+    const scope = "repository:team/vad:pull";
+    try {
+      const before = reg.tokenRequests.length;
+      await auth.challenge(challenge, scope);
+      const first = auth.header(scope);
+      assert.match(first ?? "", /^Bearer /);
+      assert.equal(auth.header(scope), first, "cached");
+      // The token server grants 300 s; it is renewed 10 s early.
+      now += 289_000;
+      assert.equal(auth.header(scope), first);
+      now += 2_000;
+      assert.equal(auth.header(scope), undefined, "expired: the next request goes out bare and is challenged");
+      await auth.challenge(challenge, scope);
+      assert.match(auth.header(scope) ?? "", /^Bearer /);
+      assert.equal(reg.tokenRequests.length, before + 2);
+      // A fresh token the registry still refuses: the scope needs more than it grants. Say so, do not refetch forever.
+      await assert.rejects(auth.challenge(challenge, scope), { name: "AuthenticationError", message: /access denied/ });
+      assert.equal(reg.tokenRequests.length, before + 2);
+    } finally {
+      transport.close();
     }
   });
 

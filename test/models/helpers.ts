@@ -1,4 +1,6 @@
 /** Shared by the model-artifact tests: temp folders and small model directories. */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -31,4 +33,32 @@ export function listTree(dir: string): string[] {
   };
   walk(dir);
   return out.sort();
+}
+
+/**
+ * A pass-through HTTP proxy in front of a registry that records every request line, so a
+ * test can assert what actually went over the wire (not what the client believes it sent).
+ * The Host header is kept: the registry's upload Location URLs then point back at the proxy.
+ */
+export async function recordingProxy(target: string): Promise<{ host: string; requests: { method: string; path: string }[]; close: () => Promise<void> }> {
+  const requests: { method: string; path: string }[] = [];
+  const [targetHost, targetPort] = target.split(":");
+  const server = http.createServer((req, res) => {
+    requests.push({ method: req.method ?? "", path: req.url ?? "" });
+    const upstream = http.request({ host: targetHost, port: Number(targetPort), method: req.method, path: req.url, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }

@@ -37,6 +37,17 @@ describe("model references", () => {
     assert.throws(() => parseReference(""), /empty/);
   });
 
+  it("refuses credentials inside a reference without repeating them", () => {
+    for (const ref of [`oci://alice:s3cret@reg.io/vad@${D}`, "oci://alice:s3cret@reg.io/vad:v1", "alice:s3cret@reg.io:5000/vad"]) {
+      assert.throws(() => parseReference(ref), (err: Error) => {
+        assert.match(err.message, /credentials do not belong in a model reference/);
+        assert.doesNotMatch(err.message, /s3cret/);
+        return true;
+      });
+    }
+    assert.equal(parseReference(`vad@${D}`, { storeDir: "/s" }).digest, D, "a digest is not mistaken for credentials");
+  });
+
   it("formats a pinned reference for stacks", () => {
     const r = parseReference("oci://reg.io/team/vad:v1");
     assert.equal(formatReference(r, D), `oci://reg.io/team/vad@${D}`);

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { Writable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { RegistryClient } from "../../platform/models/registry-client.ts";
 import { pullArtifact } from "../../platform/models/pull.ts";
@@ -111,5 +115,57 @@ describe("registry outages", () => {
       { name: "AbortError" },
     );
     assert.equal(attempts, 2);
+  });
+});
+
+// The timeout only turns a hang (the bug) into a failure; nothing asserts how long it took.
+describe("a registry that stops answering without closing the connection", { timeout: 20_000 }, () => {
+  // A hung registry process or a dead network path: no RST, no FIN, just silence.
+  let server: http.Server;
+  let host: string;
+  before(async () => {
+    server = http.createServer((req, res) => {
+      if (req.url?.includes("/blobs/")) {
+        // Headers and the first bytes of the blob, then nothing more.
+        res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": 1000 });
+        res.write(Buffer.alloc(10));
+      }
+      // Everything else: never answered at all.
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("gives up on a request with no answer as unreachable (retryable), not hanging forever", async () => {
+    const client = new RegistryClient(host, { insecure: true, idleTimeoutMs: 200 });
+    try {
+      await assert.rejects(client.ping(), (err: Error & { retryable?: boolean }) => {
+        assert.equal(err.name, "RegistryUnreachableError", err.stack);
+        assert.match(err.message, /cannot reach registry 127\.0\.0\.1:\d+: no data for 0\.2 s/);
+        assert.equal(err.retryable, true);
+        return true;
+      });
+    } finally {
+      client.close();
+    }
+  });
+
+  it("gives up on a blob whose bytes stop flowing as unreachable (retryable)", async () => {
+    const client = new RegistryClient(host, { insecure: true, idleTimeoutMs: 200 });
+    try {
+      const body = await client.fetchBlob("r", { mediaType: "x", digest: "sha256:" + "2".repeat(64), size: 1000 });
+      const sink = new Writable({ write: (_c, _e, cb) => cb() });
+      await assert.rejects(pipeline(body, sink).catch((err) => { throw client.explain(err); }), (err: Error & { retryable?: boolean }) => {
+        assert.equal(err.name, "RegistryUnreachableError", err.stack);
+        assert.equal(err.retryable, true);
+        return true;
+      });
+    } finally {
+      client.close();
+    }
   });
 });

@@ -206,7 +206,7 @@ async function inspect(args: string[], flags: Flags, ctx: Ctx, io: CliIO): Promi
     }
     const d = info.config.descriptor ?? {};
     const mp = info.config.modelplane;
-    const sig = (t: { name: string; dtype: string; shape: unknown[] | null }) => `  ${t.name}: ${t.dtype} [${(t.shape ?? []).map((x) => x ?? "?").join(", ")}]`;
+    const sig = (t: { name: string; dtype: string; shape: unknown }) => `  ${t.name}: ${t.dtype} [${(Array.isArray(t.shape) ? t.shape : []).map((x) => x ?? "?").join(", ")}]`;
     const lines = [
       `reference: ${pinned}`,
       `name:      ${d.name ?? "-"}`,
@@ -215,7 +215,9 @@ async function inspect(args: string[], flags: Flags, ctx: Ctx, io: CliIO): Promi
       `created:   ${d.createdAt ?? "-"}`,
       `size:      ${info.manifest.layers.reduce((n, l) => n + l.size, 0)} bytes`,
     ];
-    if (mp) lines.push(`model:     ${mp.modelFile}`, "inputs:", ...mp.inputs.map(sig), "outputs:", ...mp.outputs.map(sig));
+    // The config is whatever the pusher wrote: show what is there rather than trip over what is not.
+    const tensors = (x: unknown) => (Array.isArray(x) ? x.filter((t) => t && typeof t === "object").map(sig) : []);
+    if (mp) lines.push(`model:     ${mp.modelFile}`, "inputs:", ...tensors(mp.inputs), "outputs:", ...tensors(mp.outputs));
     lines.push("files:", ...info.manifest.layers.map((l) => `  ${layerPath(l)}  ${l.size} bytes  ${l.digest}`));
     println(io.stdout, lines.join("\n"));
     return 0;
