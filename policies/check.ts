@@ -6,7 +6,7 @@
 import type { CapturedResource, SynthResult } from "../platform/engine/types.ts";
 import type { Enforcement, Environment, Exemption, PlatformSpec } from "../platform/spec/types.ts";
 import { enforcementOf, isEnforcement, type PolicyLevels } from "./enforcement.ts";
-import { activeExemption, describeExemption, EXEMPTION_EXPIRED, globToRegExp, isExpired, todayUtc } from "./exemptions.ts";
+import { activeExemption, describeExemption, EXEMPTION_EXPIRED, globToRegExp, isExpired, lapseMessage, todayUtc } from "./exemptions.ts";
 import type { ManifestSource } from "./manifests.ts";
 import { rules as allRules } from "./registry.ts";
 import { kubeObjectFromResource } from "./resources.ts";
@@ -71,8 +71,11 @@ export interface CheckOptions {
 }
 
 export function resourceRef(obj: KubeObject): ResourceRef {
-  const ref: ResourceRef = { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata?.name ?? "<unnamed>" };
-  if (obj.metadata?.namespace) ref.namespace = obj.metadata.namespace;
+  // Hand-written YAML may put a number where a name belongs (`name: 2024`); reports promise strings.
+  const meta: Record<string, unknown> = obj.metadata && typeof obj.metadata === "object" ? obj.metadata : {};
+  const name = meta.name === undefined || meta.name === null || meta.name === "" ? "<unnamed>" : String(meta.name);
+  const ref: ResourceRef = { apiVersion: String(obj.apiVersion), kind: String(obj.kind), name };
+  if (meta.namespace !== undefined && meta.namespace !== null && meta.namespace !== "") ref.namespace = String(meta.namespace);
   return ref;
 }
 
@@ -162,7 +165,7 @@ function exemptionResults(
         verdict: "fail",
         enforcement,
         resource,
-        message: `exemption from ${ex.rule} for ${ex.target} expired on ${ex.expires} (owner ${ex.owner}): renew it with a new date or fix the violation`,
+        message: `${lapseMessage(ex)}: renew it with a new date or fix the violation`,
       };
     }
     const r: CheckResult = { rule: EXEMPTION_EXPIRED, verdict: "pass", enforcement, resource };
@@ -175,7 +178,19 @@ export async function checkManifests(
   objects: readonly KubeObject[],
   opts: { environment?: Environment; config?: PackConfig; exemptions?: readonly Exemption[]; today?: string } = {},
 ): Promise<CheckReport> {
+  assertKubeObjects(objects);
   return evaluate(objects, opts);
+}
+
+/** Library callers get a clear error for input that is not a list of objects, not a TypeError from a rule. */
+function assertKubeObjects(objects: unknown): asserts objects is readonly KubeObject[] {
+  if (!Array.isArray(objects)) throw new TypeError("checkManifests: objects must be an array of Kubernetes objects");
+  objects.forEach((o: unknown, i) => {
+    const v = o as { apiVersion?: unknown; kind?: unknown } | null;
+    if (!v || typeof v !== "object" || Array.isArray(v) || typeof v.apiVersion !== "string" || typeof v.kind !== "string") {
+      throw new TypeError(`checkManifests: objects[${i}] is not a Kubernetes object (a mapping with string apiVersion and kind)`);
+    }
+  });
 }
 
 export function hasMandatoryViolation(results: readonly CheckResult[]): boolean {
@@ -227,6 +242,8 @@ export function checkSynth(
       urnOf: (o) => byInput.get(o)?.urn,
     },
   );
+  // Exemptions are declared in the stack file too: their results point there (code scanning needs a file).
+  for (const r of report.results) if (r.rule === EXEMPTION_EXPIRED && !r.source) r.source = { file, line: 0 };
   return { ...report, stack: synth.stack, preview: synth.preview };
 }
 

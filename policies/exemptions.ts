@@ -58,9 +58,28 @@ export function todayUtc(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
-/** Expired on the expiry day itself ("on or after this day the exemption is a violation"). */
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Whether `expires` is a YYYY-MM-DD date (the stack schema demands it; a hand-written pack config may not have it). */
+export function hasValidExpiry(ex: Pick<Exemption, "expires">): boolean {
+  return typeof ex.expires === "string" && DATE.test(ex.expires);
+}
+
+/**
+ * Expired on the expiry day itself ("on or after this day the exemption is a violation"). An exemption without
+ * a valid date counts as expired: it must never become a permanent, silent waiver.
+ */
 export function isExpired(ex: Pick<Exemption, "expires">, today: string): boolean {
-  return String(ex.expires) <= today;
+  return !hasValidExpiry(ex) || ex.expires <= today;
+}
+
+/** Why an exemption no longer applies, for the `exemption-expired` violation. */
+export function lapseMessage(ex: Pick<Exemption, "rule" | "target" | "expires" | "owner">): string {
+  const what = `exemption from ${String(ex.rule)} for ${String(ex.target)}`;
+  const owner = `owner ${String(ex.owner ?? "<none>")}`;
+  return hasValidExpiry(ex)
+    ? `${what} expired on ${ex.expires} (${owner})`
+    : `${what} has no valid expiry date (expires: ${JSON.stringify(ex.expires ?? null)}; ${owner}): it does not apply`;
 }
 
 /** The first unexpired exemption covering this rule and object, if any. */

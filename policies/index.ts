@@ -13,6 +13,7 @@ export { EXEMPTION_EXPIRED, targetMatches } from "./exemptions.ts";
 export { parseManifests, readManifests, ManifestError } from "./manifests.ts";
 export type { LoadedManifest, ManifestSource } from "./manifests.ts";
 export { packConfigForSpec, stackFactsOf } from "./pack-config.ts";
+export { packConfigProblems } from "./config-check.ts";
 export { rules, ruleById } from "./registry.ts";
 export { renderText } from "./report/text.ts";
 export { renderJson } from "./report/json.ts";

@@ -72,12 +72,22 @@ export function podMetaOf(obj: KubeObject): { labels?: Record<string, string>; a
 
 export type ContainerKind = "container" | "initContainer" | "ephemeralContainer";
 
+/**
+ * The mapping entries of a list field. Hand-written YAML can hold anything (`containers:` with an empty item is
+ * `[null]`, a scalar where a list belongs); the API server would reject it, so rules judge such entries as absent
+ * instead of crashing on them (under the Pulumi CLI a throwing policy aborts the whole preview).
+ */
+export function objectsIn<T = Json>(list: unknown): T[] {
+  if (!Array.isArray(list)) return [];
+  return list.filter((v) => v !== null && typeof v === "object" && !Array.isArray(v)) as T[];
+}
+
 /** Every container of a pod spec with its kind, so messages can say which one. */
 export function containersOf(pod: PodSpec): Array<{ container: Container; kind: ContainerKind }> {
   const out: Array<{ container: Container; kind: ContainerKind }> = [];
-  for (const c of pod.containers ?? []) out.push({ container: c, kind: "container" });
-  for (const c of pod.initContainers ?? []) out.push({ container: c, kind: "initContainer" });
-  for (const c of pod.ephemeralContainers ?? []) out.push({ container: c, kind: "ephemeralContainer" });
+  for (const c of objectsIn<Container>(pod.containers)) out.push({ container: c, kind: "container" });
+  for (const c of objectsIn<Container>(pod.initContainers)) out.push({ container: c, kind: "initContainer" });
+  for (const c of objectsIn<Container>(pod.ephemeralContainers)) out.push({ container: c, kind: "ephemeralContainer" });
   return out;
 }
 
@@ -109,13 +119,20 @@ export interface LabelSelector {
 export function labelSelectorMatches(selector: LabelSelector | unknown, labels: Record<string, string> | undefined): boolean {
   if (!selector || typeof selector !== "object" || Array.isArray(selector)) return false;
   const sel = selector as LabelSelector;
-  const have = labels ?? {};
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (have[k] !== v) return false;
-  for (const e of sel.matchExpressions ?? []) {
-    const key = e.key ?? "";
+  const have = plainLabels(labels);
+  const matchLabels: unknown = sel.matchLabels;
+  if (matchLabels !== undefined && matchLabels !== null && (typeof matchLabels !== "object" || Array.isArray(matchLabels))) return false;
+  for (const [k, v] of Object.entries(matchLabels ?? {})) if (have[k] !== v) return false;
+  const expressions: unknown = sel.matchExpressions;
+  if (expressions !== undefined && expressions !== null && !Array.isArray(expressions)) return false;
+  for (const e of (expressions ?? []) as unknown[]) {
+    // A malformed requirement is one the API would reject: it selects nothing (never a crash).
+    if (e === null || typeof e !== "object") return false;
+    const { key: rawKey, operator, values: rawValues } = e as { key?: unknown; operator?: unknown; values?: unknown };
+    const key = typeof rawKey === "string" ? rawKey : "";
     const present = Object.prototype.hasOwnProperty.call(have, key);
-    const values = e.values ?? [];
-    switch (e.operator) {
+    const values: unknown[] = Array.isArray(rawValues) ? rawValues : [];
+    switch (operator) {
       case "In": if (!present || !values.includes(have[key] as string)) return false; break;
       case "NotIn": if (present && values.includes(have[key] as string)) return false; break;
       case "Exists": if (!present) return false; break;
@@ -126,10 +143,15 @@ export function labelSelectorMatches(selector: LabelSelector | unknown, labels: 
   return true;
 }
 
+/** Labels as a map; anything else (a scalar or list where labels belong) is no labels. */
+function plainLabels(labels: unknown): Record<string, unknown> {
+  return labels && typeof labels === "object" && !Array.isArray(labels) ? (labels as Record<string, unknown>) : {};
+}
+
 /** Whether a plain map selector (Service `spec.selector`, ReplicationController) selects these labels. */
 export function mapSelectorMatches(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!selector) return false;
-  const have = labels ?? {};
+  if (!selector || typeof selector !== "object" || Array.isArray(selector)) return false;
+  const have = plainLabels(labels);
   return Object.entries(selector).every(([k, v]) => have[k] === v);
 }
 

@@ -12,11 +12,11 @@ import type {
 } from "@pulumi/policy";
 import type { Environment, Exemption } from "../platform/spec/types.ts";
 import { enforcementOf } from "./enforcement.ts";
-import { activeExemption, describeExemption, EXEMPTION_EXPIRED, EXEMPTION_EXPIRED_INFO, isExpired, todayUtc } from "./exemptions.ts";
+import { activeExemption, describeExemption, EXEMPTION_EXPIRED, EXEMPTION_EXPIRED_INFO, isExpired, lapseMessage, todayUtc } from "./exemptions.ts";
 import { ENVIRONMENT_KEY, EXEMPTIONS_KEY, type PackExemption } from "./pack-config.ts";
 import { rules as allRules } from "./registry.ts";
 import { kubeObjectFromResource } from "./resources.ts";
-import { NOT_APPLICABLE, type KubeObject, type Rule } from "./rule.ts";
+import { NOT_APPLICABLE, type KubeObject, type NotApplicable, type Rule, type RuleContext } from "./rule.ts";
 import { appliesToKind, effectiveConfig } from "./runner.ts";
 
 export type ModelplanePolicy = ResourceValidationPolicy | StackValidationPolicy;
@@ -29,12 +29,28 @@ export interface BuildOptions {
 
 const ENVIRONMENTS: readonly Environment[] = ["dev", "staging", "prod"];
 
-function configSchemaOf(rule: Rule | undefined): PolicyConfigSchema {
+/** The config schema of a rule's policy (undefined: `exemption-expired`), which the Pulumi CLI validates against. */
+export function configSchemaOf(rule: Rule | undefined): PolicyConfigSchema {
   return {
     properties: {
       ...((rule?.configSchema ?? {}) as PolicyConfigSchema["properties"]),
       [ENVIRONMENT_KEY]: { type: "string", enum: [...ENVIRONMENTS] },
-      [EXEMPTIONS_KEY]: { type: "array", items: { type: "object" } },
+      // As strict as the stack's own schema, so the Pulumi CLI rejects a hand-edited config with a broken exemption.
+      [EXEMPTIONS_KEY]: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["rule", "target", "reason", "owner", "expires"],
+          properties: {
+            rule: { type: "string", minLength: 1 },
+            target: { type: "string", minLength: 1 },
+            reason: { type: "string", minLength: 1 },
+            owner: { type: "string", minLength: 1 },
+            expires: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
+            enforcement: { type: "string", enum: ["advisory", "mandatory", "disabled"] },
+          },
+        },
+      },
     },
   };
 }
@@ -45,11 +61,17 @@ interface PackSettings {
   config: Record<string, unknown>;
 }
 
+/** Exemptions that can match anything (rule and target are strings); a lapse is judged by exemption-expired. */
+function usableExemptions(raw: unknown): Exemption[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.filter((e): e is Exemption => !!e && typeof e === "object" && typeof e.rule === "string" && typeof e.target === "string");
+}
+
 function settingsOf(rule: Rule, raw: Record<string, unknown>): PackSettings {
   const env = raw[ENVIRONMENT_KEY];
   return {
     environment: ENVIRONMENTS.includes(env as Environment) ? (env as Environment) : undefined,
-    exemptions: Array.isArray(raw[EXEMPTIONS_KEY]) ? (raw[EXEMPTIONS_KEY] as Exemption[]) : [],
+    exemptions: usableExemptions(raw[EXEMPTIONS_KEY]),
     config: effectiveConfig(rule, Object.fromEntries(Object.entries(raw).filter(([k]) => k !== ENVIRONMENT_KEY && k !== EXEMPTIONS_KEY))),
   };
 }
@@ -81,6 +103,20 @@ function report(
   });
 }
 
+/**
+ * Runs a rule as the offline runner does (runner.ts): a rule that throws is reported as a violation naming the
+ * error instead of failing the whole `pulumi preview` (the SDK turns any other exception into an analyzer error).
+ * The SDK's UnknownValueError still propagates: the SDK reports it as "can't run during preview".
+ */
+function validateSafely(rule: Rule, obj: KubeObject, ctx: RuleContext): string[] | NotApplicable {
+  try {
+    return rule.validate(obj, ctx);
+  } catch (err) {
+    if (err instanceof Error && err.constructor.name === "UnknownValueError") throw err;
+    return [`rule ${rule.id} failed: ${(err as Error)?.message ?? String(err)}`];
+  }
+}
+
 function resourcePolicy(rule: Rule, today: () => string): ResourceValidationPolicy {
   return {
     name: rule.id,
@@ -95,7 +131,7 @@ function resourcePolicy(rule: Rule, today: () => string): ResourceValidationPoli
       if (!obj) return args.notApplicable("not a Kubernetes object");
       if (!appliesToKind(rule, obj.kind)) return args.notApplicable(`applies to ${(rule.kinds as string[]).join(", ")}`);
       const s = settingsOf(rule, args.getConfig<Record<string, unknown>>());
-      const result = rule.validate(obj, { environment: s.environment, config: s.config, inventory: [obj] });
+      const result = validateSafely(rule, obj, { environment: s.environment, config: s.config, inventory: [obj] });
       if (result === NOT_APPLICABLE) return args.notApplicable();
       if (result.length > 0) report(result, rule, obj, s, today(), reportViolation);
     },
@@ -123,7 +159,7 @@ function stackPolicy(rule: Rule, today: () => string): StackValidationPolicy {
       let applied = false;
       for (const { obj, urn } of objects) {
         if (!appliesToKind(rule, obj.kind)) continue;
-        const result = rule.validate(obj, { environment: s.environment, config: s.config, inventory });
+        const result = validateSafely(rule, obj, { environment: s.environment, config: s.config, inventory });
         if (result === NOT_APPLICABLE) continue;
         applied = true;
         if (result.length > 0) report(result, rule, obj, s, day, reportViolation, urn);
@@ -144,12 +180,12 @@ function exemptionPolicy(today: () => string): StackValidationPolicy {
     configSchema: configSchemaOf(undefined),
     validateStack: (args, reportViolation) => {
       const raw = args.getConfig<Record<string, unknown>>()[EXEMPTIONS_KEY];
-      const exemptions = Array.isArray(raw) ? (raw as PackExemption[]) : [];
+      const exemptions = (Array.isArray(raw) ? raw : []).filter((e): e is PackExemption => !!e && typeof e === "object");
       if (exemptions.length === 0) args.notApplicable("the stack declares no exemptions");
       const day = today();
       for (const ex of exemptions.filter((e) => isExpired(e, day))) {
         (reportViolation as unknown as (v: Record<string, unknown>) => void)({
-          message: `exemption from ${ex.rule} for ${ex.target} expired on ${ex.expires} (owner ${ex.owner})`,
+          message: lapseMessage(ex),
           enforcementLevel: ex.enforcement ?? "mandatory",
         });
       }

@@ -3,6 +3,8 @@
  * results); passes are not. Mandatory failures are `error`, advisory ones `warning`. Objects from files point at
  * their file and line; every result also names its object as a logical location (and its URN for stacks).
  */
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { CheckReport, CheckResult } from "../check.ts";
 import { EXEMPTION_EXPIRED_INFO } from "../exemptions.ts";
 import { rules as allRules } from "../registry.ts";
@@ -22,10 +24,33 @@ function level(r: CheckResult): "error" | "warning" | "note" {
   return r.enforcement === "mandatory" ? "error" : "warning";
 }
 
-/** A path usable as a SARIF artifact URI (forward slashes, no stdin placeholder). */
+/**
+ * A path usable as a SARIF artifact URI: relative paths stay relative (code scanning resolves them against the
+ * repository root), absolute ones become file: URIs (a bare "/tmp/x" is not an absolute URI), stdin has none.
+ */
 function artifactUri(file: string): string | undefined {
   if (file.startsWith("<")) return undefined;
+  if (path.isAbsolute(file)) return pathToFileURL(file).href;
   return file.split(/[\\/]/).map(encodeURIComponent).join("/");
+}
+
+/** GitHub code scanning ranks security findings by `security-severity` (0–10) on rules tagged "security". */
+const SECURITY_SEVERITY: Record<RuleInfo["severity"], string> = { high: "8.0", medium: "5.5", low: "3.0" };
+
+/** The stack a report is about (`checkStack` / `checkSynth` add it), if any. */
+function stackOf(report: CheckReport): string | undefined {
+  const stack = (report as CheckReport & { stack?: unknown }).stack;
+  return typeof stack === "string" ? stack : undefined;
+}
+
+function ruleProperties(r: RuleInfo): Record<string, unknown> {
+  const security = r.group === "security" || r.group === "supply-chain";
+  return {
+    group: r.group,
+    severity: r.severity,
+    tags: [...new Set(security ? ["security", r.group] : [r.group])],
+    ...(security ? { "security-severity": SECURITY_SEVERITY[r.severity] } : {}),
+  };
 }
 
 export function renderSarif(report: CheckReport, opts: SarifOptions = {}): string {
@@ -37,6 +62,8 @@ export function renderSarif(report: CheckReport, opts: SarifOptions = {}): strin
     version: "2.1.0",
     runs: [
       {
+        // Each stack is its own code-scanning category, so uploading dev, staging and prod for one commit keeps all three.
+        ...(stackOf(report) ? { automationDetails: { id: `modelplane/stack/${stackOf(report)}/` } } : {}),
         tool: {
           driver: {
             name: "modelplane",
@@ -46,7 +73,7 @@ export function renderSarif(report: CheckReport, opts: SarifOptions = {}): strin
               shortDescription: { text: r.description },
               fullDescription: { text: r.rationale },
               help: { text: r.remediation },
-              properties: { group: r.group, severity: r.severity },
+              properties: ruleProperties(r),
             })),
           },
         },
@@ -58,7 +85,9 @@ export function renderSarif(report: CheckReport, opts: SarifOptions = {}): strin
             logicalLocations: [{ fullyQualifiedName: r.urn ?? name, name, kind: "resource" }],
           };
           if (uri && r.source) {
-            location.physicalLocation = { artifactLocation: { uri }, ...(r.source.line > 0 ? { region: { startLine: r.source.line } } : {}) };
+            // Code scanning needs a region on every result; a stack's objects have no line of their own, so the
+            // finding points at the top of the stack file.
+            location.physicalLocation = { artifactLocation: { uri }, region: { startLine: Math.max(1, r.source.line) } };
           }
           return {
             ruleId: r.rule,

@@ -101,6 +101,26 @@ describe("modelplane check", () => {
     assert.match(bad.err(), /pack\.json:1: not a policy config/);
   });
 
+  it("--config is validated against each rule's config schema, as the Pulumi CLI validates --policy-pack-config", async () => {
+    const file = path.join(tmp, "typo.json");
+    const undated = { rule: "privileged", target: "Pod/*", reason: "no date given here", owner: "ml@example.com" };
+    writeFileSync(file, JSON.stringify({ "host-ports": { allowedRanges: "5000-6000" }, privilegd: "disabled", privileged: { exemptions: [undated] } }));
+    const c = io();
+    assert.equal(await main(["check", "--manifests", GOOD, "--config", file], c), 2);
+    assert.match(c.err(), /typo\.json: host-ports\.allowedRanges: must be array/);
+    assert.match(c.err(), /typo\.json: privilegd: no rule of the pack has this id/);
+    assert.match(c.err(), /typo\.json: privileged\.exemptions\.0: must have required property 'expires'/);
+    assert.doesNotMatch(c.err(), /\n\s+at /);
+    // What --emit-pack-config writes is always accepted.
+    for (const stack of ["dev", "staging", "prod"]) {
+      const emitted = path.join(tmp, `${stack}-emitted.json`);
+      assert.equal(await main(["check", "--stack", stack, "--emit-pack-config", emitted], io()), 0);
+      const again = io();
+      assert.notEqual(await main(["check", "--manifests", GOOD, "--config", emitted], again), 2, again.err());
+      assert.equal(again.err(), "");
+    }
+  });
+
   it("checks a stack offline (in-process)", async () => {
     const c = io();
     const code = await main(["check", "--stack", "dev", "--format", "json"], c);
@@ -112,11 +132,14 @@ describe("modelplane check", () => {
   it("SARIF of a stack check names the stack file and each resource's URN, and validates", async () => {
     const c = io();
     await main(["check", "--stack", "dev", "--preview", "--format", "sarif"], c);
-    const log = JSON.parse(c.out()) as { runs: Array<{ results: Array<{ locations: Array<Record<string, any>> }> }> };
+    const log = JSON.parse(c.out()) as { runs: Array<{ automationDetails?: { id: string }; results: Array<{ locations: Array<Record<string, any>> }> }> };
     const validate = sarifValidator();
     assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 3)));
     const loc = log.runs[0]!.results[0]!.locations[0]!;
     assert.equal(loc.physicalLocation.artifactLocation.uri, "stacks/Pulumi.dev.yaml");
+    // GitHub code scanning rejects results without region.startLine, and needs a category per stack.
+    for (const r of log.runs[0]!.results) assert.ok(r.locations[0]!.physicalLocation.region.startLine >= 1);
+    assert.equal(log.runs[0]!.automationDetails?.id, "modelplane/stack/dev/");
     assert.match(loc.logicalLocations[0].fullyQualifiedName, /^urn:pulumi:dev::modelplane::/);
   });
 

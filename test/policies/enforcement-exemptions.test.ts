@@ -110,6 +110,17 @@ describe("exemptions in results", () => {
     assert.equal(hasMandatoryViolation(r.results), true);
   });
 
+  it("an exemption without a valid expiry date never applies and is itself a violation", () => {
+    // The stack schema demands a date, but a hand-written --policy-pack-config / --config file may not have one.
+    for (const expires of [undefined, "", "never", "2030-1-1"]) {
+      const broken = { ...ex("2030-01-01"), expires } as unknown as ReturnType<typeof ex>;
+      assert.equal(isExpired(broken, "2026-11-28"), true, String(expires));
+      const r = evaluate([dep("bad-1", "ns")], { rules: [sec], environment: "prod", exemptions: [broken], today: "2026-11-28" });
+      assert.deepEqual(r.results.map((x) => [x.rule, x.verdict, x.enforcement]), [["sec-rule", "fail", "mandatory"], [EXEMPTION_EXPIRED, "fail", "mandatory"]]);
+      assert.match(r.results[1]?.message ?? "", /no valid expiry date/);
+    }
+  });
+
   it("activeExemption ignores expired exemptions and other rules", () => {
     const obj = dep("bad-1", "ns");
     assert.equal(activeExemption([ex("2020-01-01")], "sec-rule", obj, "2026-11-28"), undefined);

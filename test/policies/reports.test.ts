@@ -31,6 +31,13 @@ describe("reports", () => {
     const exempt = shm.find((r) => r.suppressions);
     assert.equal(exempt?.suppressions[0].justification.includes("OPS-7"), true);
     for (const r of run.results) assert.equal(run.tool.driver.rules[r.ruleIndex]?.id, r.ruleId);
+    // GitHub code scanning: every result has a line, security rules carry a security-severity.
+    for (const r of run.results) assert.ok(r.locations[0].physicalLocation.region.startLine >= 1);
+    const digest = run.tool.driver.rules.find((x) => x.id === "model-artifact-digest") as Record<string, any> | undefined;
+    assert.deepEqual(digest?.properties.tags, ["security", "supply-chain"]);
+    assert.match(digest?.properties["security-severity"], /^\d+\.\d$/);
+    const canary = run.tool.driver.rules.find((x) => x.id === "canary-weight") as Record<string, any> | undefined;
+    assert.equal(canary?.properties["security-severity"], undefined, "not a security rule");
     assert.ok(!run.results.some((r) => r.ruleId === "gpu-limits"), "passes are not findings");
   });
 
@@ -41,6 +48,14 @@ describe("reports", () => {
     const bad = JSON.parse(renderSarif(base)) as { version: string };
     bad.version = "2.0.0";
     assert.equal(validate(bad), false, "the validator does reject a wrong log");
+  });
+
+  it("SARIF gives absolute manifest paths as file: URIs", () => {
+    const base = report();
+    const results = base.results.map((r) => ({ ...r, source: { file: "/abs/dir/app.yaml", line: 2 } }));
+    const log = JSON.parse(renderSarif({ results })) as { runs: Array<{ results: Array<Record<string, any>> }> };
+    assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 3)));
+    assert.equal(log.runs[0]!.results[0]!.locations[0].physicalLocation.artifactLocation.uri, "file:///abs/dir/app.yaml");
   });
 
   it("JSON is the API shape", () => {

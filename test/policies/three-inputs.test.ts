@@ -77,7 +77,7 @@ function assertSame(a: Map<string, string>, b: Map<string, string>, what: string
 }
 
 describe("three inputs, one verdict", () => {
-  for (const env of ["dev", "prod"] as const) {
+  for (const env of ["dev", "staging", "prod"] as const) {
     it(`the ${env} stack: offline check = its manifests = the pack under the CLI`, async () => {
       const synth = await synthesizeStack(env, { cwd: REPO, preview: false });
       const offline = normalize(checkSynth(synth, { today: TODAY }).results);

@@ -65,6 +65,9 @@ export const command: Command = {
 
     const policies = await import("../../../policies/index.ts");
     const spec = await import("../../spec/index.ts");
+    // The Pulumi CLI rejects a --policy-pack-config that does not fit the policies' schemas; so does the offline check.
+    const problems = config ? policies.packConfigProblems(config) : [];
+    if (problems.length > 0) throw new UsageError(problems.map((p) => `${values.config}: ${p}`).join("\n"));
     let report;
     try {
       if (values.stack) {

@@ -1,16 +1,15 @@
 /** GPU pods tolerate the GPU nodes' taint and pin the GPU product they were sized for. */
 import type { Rule } from "../../rule.ts";
 import { NOT_APPLICABLE } from "../../rule.ts";
-import { get, type Json } from "../../kube.ts";
+import { get, objectsIn } from "../../kube.ts";
 import { podRule } from "../k8s/support.ts";
 import { isGpuPod } from "./support.ts";
 
 export const DEFAULT_PRODUCT_LABEL = "nvidia.com/gpu.product";
 export const DEFAULT_GPU_TAINT_KEY = "nvidia.com/gpu";
 
-function tolerates(tolerations: Json[] | undefined, key: string): boolean {
-  return (tolerations ?? []).some((t) => {
-    if (!t || typeof t !== "object") return false;
+function tolerates(tolerations: unknown, key: string): boolean {
+  return objectsIn(tolerations).some((t) => {
     // An `Exists` toleration without a key tolerates every taint.
     if (t.operator === "Exists" && (t.key === undefined || t.key === "")) return true;
     return t.key === key && (t.operator === "Exists" || t.operator === "Equal" || t.operator === undefined);
@@ -51,7 +50,8 @@ export const gpuScheduling: Rule = podRule(
     const taint = String(ctx.config.gpuTaintKey ?? DEFAULT_GPU_TAINT_KEY);
     const problems: string[] = [];
     if (!tolerates(pod.tolerations, taint)) problems.push(`no toleration for the GPU taint ${taint}`);
-    const selected = typeof pod.nodeSelector?.[label] === "string" && pod.nodeSelector[label] !== "";
+    const selector = get(pod, ["nodeSelector", label]);
+    const selected = typeof selector === "string" && selector !== "";
     if (!selected && !affinitySelectsProduct(pod.affinity, label)) problems.push(`does not select a GPU product (${label})`);
     return problems;
   },

@@ -1,7 +1,7 @@
 /** GPU containers get a memory-backed, size-limited /dev/shm. */
 import type { Rule } from "../../rule.ts";
 import { NOT_APPLICABLE } from "../../rule.ts";
-import { containersOf, get, parseQuantity } from "../../kube.ts";
+import { containersOf, get, objectsIn, parseQuantity, type Container } from "../../kube.ts";
 import { podRule } from "../k8s/support.ts";
 import { containerLabel, isGpuContainer } from "./support.ts";
 
@@ -23,10 +23,10 @@ export const gpuShm: Rule = podRule(
     const gpu = containersOf(pod).filter(({ container }) => isGpuContainer(container));
     if (gpu.length === 0) return NOT_APPLICABLE;
     const volumes = new Map<string, unknown>();
-    for (const v of pod.volumes ?? []) if (typeof v.name === "string") volumes.set(v.name, v);
+    for (const v of objectsIn(pod.volumes)) if (typeof v.name === "string") volumes.set(v.name, v);
     const problems: string[] = [];
     for (const { container } of gpu) {
-      const mount = (container.volumeMounts ?? []).find((m) => (m.mountPath ?? "").replace(/\/+$/, "") === "/dev/shm");
+      const mount = objectsIn<NonNullable<Container["volumeMounts"]>[number]>(container.volumeMounts).find((m) => String(m.mountPath ?? "").replace(/\/+$/, "") === "/dev/shm");
       if (!mount) {
         problems.push(`${containerLabel(container)} has no volume mounted at /dev/shm`);
         continue;

@@ -1,7 +1,7 @@
 /** Pods without a GPU must not reach GPUs through NVIDIA_VISIBLE_DEVICES. */
 import type { Rule } from "../../rule.ts";
 import { NOT_APPLICABLE } from "../../rule.ts";
-import { containersOf } from "../../kube.ts";
+import { containersOf, objectsIn, type Container } from "../../kube.ts";
 import { podRule } from "../k8s/support.ts";
 import { containerLabel, isGpuPod } from "./support.ts";
 
@@ -23,7 +23,7 @@ export const gpuVisibleDevices: Rule = podRule(
     if (isGpuPod(pod)) return NOT_APPLICABLE;
     const problems: string[] = [];
     for (const { container } of containersOf(pod)) {
-      for (const e of container.env ?? []) {
+      for (const e of objectsIn<NonNullable<Container["env"]>[number]>(container.env)) {
         if (e.name !== "NVIDIA_VISIBLE_DEVICES") continue;
         if (e.value === "void") continue;
         const value = e.value !== undefined ? `"${e.value}"` : "from a reference";

@@ -1,7 +1,7 @@
 /** Model servers have a startup probe that waits long enough for the model to pull, load and warm. */
 import type { Rule } from "../../rule.ts";
 import { NOT_APPLICABLE } from "../../rule.ts";
-import { get } from "../../kube.ts";
+import { get, objectsIn, type Container } from "../../kube.ts";
 import { podRule } from "../k8s/support.ts";
 import { annotationOf, containerLabel, isGpuContainer, isGpuPod, isInferenceObject, STARTUP_BUDGET_ANNOTATION } from "./support.ts";
 
@@ -45,7 +45,7 @@ export const startupProbeBudget: Rule = podRule(
     if (annotated !== undefined && !(declared >= 0)) problems.push(`annotation ${STARTUP_BUDGET_ANNOTATION}="${annotated}" is not a number of seconds`);
     const required = declared >= 0 ? declared : num(ctx.config.minStartupSeconds, 120);
     // The model server is the GPU container; in a CPU inference pod every app container serves.
-    const servers = (pod.containers ?? []).filter((c) => !gpu || isGpuContainer(c));
+    const servers = objectsIn<Container>(pod.containers).filter((c) => !gpu || isGpuContainer(c));
     for (const c of servers) {
       if (!c.startupProbe) {
         problems.push(`${containerLabel(c)} has no startupProbe (model loading needs ${required}s)`);

@@ -2,7 +2,7 @@
  * What the AI-platform rules share: recognising GPU resources and GPU pods, the model a workload serves, and
  * the model artifact references a model server is started with.
  */
-import { containersOf, get, parseQuantity, podMetaOf, type Container, type PodSpec } from "../../kube.ts";
+import { containersOf, get, objectsIn, parseQuantity, podMetaOf, type Container, type PodSpec } from "../../kube.ts";
 import type { KubeObject } from "../../rule.ts";
 
 /** Extended resources that are GPUs (or MIG slices of one). */
@@ -41,8 +41,8 @@ export function containerGpus(c: Container): number {
  * (init containers run one at a time, before the app containers, the way the scheduler sums them).
  */
 export function podGpus(pod: PodSpec): number {
-  const app = (pod.containers ?? []).reduce((n, c) => n + containerGpus(c), 0);
-  const init = Math.max(0, ...(pod.initContainers ?? []).map(containerGpus));
+  const app = objectsIn<Container>(pod.containers).reduce((n, c) => n + containerGpus(c), 0);
+  const init = Math.max(0, ...objectsIn<Container>(pod.initContainers).map(containerGpus));
   return Math.max(app, init);
 }
 
@@ -107,7 +107,7 @@ export function modelRefsOf(pod: PodSpec): ModelRef[] {
       const { model, reference } = splitModelArg(value);
       out.push({ container: name, model, reference: stripScheme(reference), where: `--model ${value}` });
     });
-    for (const e of container.env ?? []) {
+    for (const e of objectsIn<NonNullable<Container["env"]>[number]>(container.env)) {
       if (!e.name || !MODEL_ENV.test(e.name) || typeof e.value !== "string" || !e.value) continue;
       const { model, reference } = splitModelArg(e.value);
       out.push({ container: name, model, reference: stripScheme(reference), where: `env ${e.name}` });

@@ -3,7 +3,7 @@
  * every container that mounts it. Memory-backed emptyDirs (/dev/shm) count against the memory limit instead.
  */
 import type { Rule } from "../../rule.ts";
-import { containersOf, get } from "../../kube.ts";
+import { containersOf, get, objectsIn, type Container } from "../../kube.ts";
 import { asRecord, podRule, volumesOf } from "./support.ts";
 
 export const ephemeralStorage: Rule = podRule(
@@ -23,7 +23,7 @@ export const ephemeralStorage: Rule = podRule(
       const ed = asRecord(v.emptyDir);
       if (!ed && !("emptyDir" in v)) continue;
       if (ed?.medium === "Memory" || ed?.sizeLimit !== undefined) continue;
-      const mounters = containersOf(pod).filter(({ container }) => (container.volumeMounts ?? []).some((m) => m.name === v.name));
+      const mounters = containersOf(pod).filter(({ container }) => objectsIn<NonNullable<Container["volumeMounts"]>[number]>(container.volumeMounts).some((m) => m.name === v.name));
       const unbounded = mounters.filter(
         ({ container }) =>
           get(container, ["resources", "requests", "ephemeral-storage"]) === undefined ||

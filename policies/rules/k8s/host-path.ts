@@ -1,6 +1,6 @@
 /** PSS baseline "HostPath Volumes", with an optional read-only allow-list for node-local caches. */
 import type { Rule } from "../../rule.ts";
-import { containersOf, get } from "../../kube.ts";
+import { containersOf, get, objectsIn, type Container } from "../../kube.ts";
 import { podRule, volumesOf } from "./support.ts";
 
 export const hostPath: Rule = podRule(
@@ -29,7 +29,7 @@ export const hostPath: Rule = podRule(
       const path = get(v, ["hostPath", "path"]);
       if (path === undefined && !("hostPath" in v)) continue;
       const p = String(path ?? "");
-      const mounts = containersOf(pod).flatMap(({ container }) => (container.volumeMounts ?? []).filter((m) => m.name === v.name));
+      const mounts = containersOf(pod).flatMap(({ container }) => objectsIn<NonNullable<Container["volumeMounts"]>[number]>(container.volumeMounts).filter((m) => m.name === v.name));
       const underAllowed = allowed.some((a) => p === a || p.startsWith(a.endsWith("/") ? a : `${a}/`));
       if (underAllowed && mounts.every((m) => m.readOnly === true)) continue;
       out.push(`volume "${String(v.name)}" mounts host path ${p || "<unset>"}`);

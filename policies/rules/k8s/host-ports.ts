@@ -1,5 +1,6 @@
 /** PSS baseline "Host Ports": none, unless a port falls in a configured range (the baseline's "known list"). */
 import type { Rule } from "../../rule.ts";
+import { objectsIn, type Container } from "../../kube.ts";
 import { containerRule } from "./support.ts";
 
 function inRanges(port: number, ranges: readonly string[]): boolean {
@@ -30,7 +31,7 @@ export const hostPorts: Rule = containerRule(
   },
   (c, _pod, _kind, ctx) => {
     const ranges = (ctx.config.allowedRanges as string[] | undefined) ?? [];
-    return (c.ports ?? [])
+    return objectsIn<NonNullable<Container["ports"]>[number]>(c.ports)
       .filter((p) => p.hostPort !== undefined && p.hostPort !== null && Number(p.hostPort) !== 0)
       .filter((p) => !inRanges(Number(p.hostPort), ranges))
       .map((p) => `binds host port ${String(p.hostPort)}`);

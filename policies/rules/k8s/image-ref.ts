@@ -11,8 +11,9 @@ export interface ImageRef {
 
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
 
-export function parseImage(image: string): ImageRef {
-  let rest = image.trim();
+export function parseImage(image: unknown): ImageRef {
+  // A non-string image (hand-written YAML) is judged as the reference it prints as, never a crash.
+  let rest = String(image).trim();
   let digest: string | undefined;
   const at = rest.indexOf("@");
   if (at >= 0) {

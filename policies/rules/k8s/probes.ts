@@ -5,7 +5,7 @@
  * - probes-distinct: liveness and readiness must not be the same probe, or a busy server gets restarted.
  */
 import type { KubeObject, Rule } from "../../rule.ts";
-import { mapSelectorMatches, sameNamespace, type Json } from "../../kube.ts";
+import { mapSelectorMatches, objectsIn, sameNamespace, type Container, type Json } from "../../kube.ts";
 import { asRecord, podLabelsOf, podRule, servingKinds } from "./support.ts";
 
 const ROLLING_KINDS = ["Deployment", "StatefulSet", "DaemonSet"];
@@ -35,7 +35,7 @@ export const probes: Rule = podRule(
   (pod, obj, ctx) => {
     const needReadiness = ROLLING_KINDS.includes(obj.kind) || selectedByService(obj, ctx.inventory);
     const out: string[] = [];
-    for (const c of pod.containers ?? []) {
+    for (const c of objectsIn<Container>(pod.containers)) {
       const missing = [
         ...(c.livenessProbe ? [] : ["livenessProbe"]),
         ...(needReadiness && !c.readinessProbe ? ["readinessProbe"] : []),
@@ -75,7 +75,7 @@ export const probesDistinct: Rule = podRule(
     kinds: servingKinds,
   },
   (pod) =>
-    (pod.containers ?? [])
+    objectsIn<Container>(pod.containers)
       .filter((c) => c.livenessProbe && c.readinessProbe && canonical(c.livenessProbe) === canonical(c.readinessProbe))
       .map((c) => `container "${c.name ?? "<unnamed>"}": liveness and readiness probes are identical`),
 );

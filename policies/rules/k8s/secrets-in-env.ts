@@ -3,7 +3,7 @@
  * literal value in a variable whose name says it is a credential (HF_TOKEN, NGC_API_KEY, ..._PASSWORD).
  */
 import type { Rule } from "../../rule.ts";
-import { get } from "../../kube.ts";
+import { get, objectsIn, type Container } from "../../kube.ts";
 import { asArray, asRecord, containerRule } from "./support.ts";
 
 const SECRET_NAME = /(^|_)(TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)($|_)/i;
@@ -23,7 +23,7 @@ export const secretsInEnv: Rule = containerRule(
   },
   (c) => {
     const out: string[] = [];
-    for (const e of c.env ?? []) {
+    for (const e of objectsIn<NonNullable<Container["env"]>[number]>(c.env)) {
       const ref = get(e, ["valueFrom", "secretKeyRef"]);
       if (ref) out.push(`env ${e.name ?? "<unnamed>"} reads Secret ${String(asRecord(ref)?.name ?? "")}`);
       else if (typeof e.value === "string" && e.value !== "" && SECRET_NAME.test(e.name ?? "") && !REFERENCE_NAME.test(e.name ?? "")) {

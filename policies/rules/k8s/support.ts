@@ -8,6 +8,7 @@ import {
   get,
   labelSelectorMatches,
   namespaceOf,
+  objectsIn,
   podMetaOf,
   podSpecOf,
   sameNamespace,
@@ -87,7 +88,7 @@ export function asArray(v: unknown): unknown[] {
 }
 
 export function volumesOf(pod: PodSpec): Json[] {
-  return (pod.volumes ?? []).filter((v): v is Json => !!asRecord(v));
+  return objectsIn(pod.volumes);
 }
 
 /** Kinds an autoscaler (HPA or KEDA ScaledObject) can scale and that keep a `spec.replicas`. */
