@@ -81,7 +81,9 @@ describe("modelplane check", () => {
     assert.equal(cfg["priority-class"]?.enforcementLevel, "advisory", "the stack's per-rule override");
     assert.equal(cfg["gpu-budget"]?.gpuBudget, 24);
     assert.deepEqual(cfg["model-artifact-registry"]?.allowedRegistries, ["registry.ml.example.com"]);
-    assert.equal((cfg["topology-spread"]?.exemptions as unknown[]).length, 1);
+    // The model-specific exemption plus the three operator-namespace exemptions (rule "*").
+    const exemptions = cfg["topology-spread"]?.exemptions as Array<{ rule: string; target: string }>;
+    assert.deepEqual(exemptions.map((e) => `${e.rule} ${e.target}`).sort(), ["* */gpu-operator/*", "* */keda/*", "* */monitoring/*", "topology-spread model:fraud-detection"]);
     assert.equal(cfg["gpu-shm"]?.environment, "prod");
   });
 
