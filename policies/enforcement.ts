@@ -4,6 +4,7 @@
  * built-in defaults below. The stack loader normally resolves every group already; the defaults matter for
  * plain manifests, which have no stack.
  */
+import { PROD_MANDATORY_GROUPS } from "../platform/spec/defaults.ts";
 import type { Enforcement, Environment, PolicySpec, RuleGroup } from "../platform/spec/types.ts";
 
 export type { Enforcement };
@@ -45,11 +46,11 @@ export function enforcementOf(
   environment: Environment | undefined,
   policy?: PolicyLevels | PolicySpec,
 ): Enforcement {
-  return (
-    policy?.rules?.[rule.id] ??
-    policy?.enforcement?.[rule.group] ??
-    DEFAULT_ENFORCEMENT[environment ?? "prod"][rule.group]
-  );
+  const level = policy?.rules?.[rule.id] ?? policy?.enforcement?.[rule.group] ?? DEFAULT_ENFORCEMENT[environment ?? "prod"][rule.group];
+  // Prod's floor: the spec refuses a lower group level there, and a per-rule override must not be the back door.
+  // Single resources are exempted with an owner and an expiry (policy.exemptions), never by switching a rule off.
+  if (environment === "prod" && (PROD_MANDATORY_GROUPS as readonly RuleGroup[]).includes(rule.group)) return "mandatory";
+  return level;
 }
 
 const levels: readonly string[] = ["mandatory", "advisory", "disabled"];

@@ -40,8 +40,8 @@ describe("enforcement levels", () => {
   it("the stack's group level beats the default and a per-rule override beats both", () => {
     const policy = { enforcement: { security: "advisory" as const, reliability: "mandatory" as const }, rules: { "sec-rule": "disabled" as const } };
     assert.equal(enforcementOf(rel, "dev", policy), "mandatory");
-    assert.equal(enforcementOf(sec, "prod", policy), "disabled");
-    assert.equal(enforcementOf(probe("other", "security"), "prod", policy), "advisory");
+    assert.equal(enforcementOf(sec, "staging", policy), "disabled");
+    assert.equal(enforcementOf(probe("other", "security"), "staging", policy), "advisory");
   });
 
   it("a mandatory failure fails the check, an advisory one does not, a disabled rule reports nothing", () => {
@@ -51,7 +51,7 @@ describe("enforcement levels", () => {
     assert.equal(hasMandatoryViolation(prod.results), true);
     const dev = evaluate(objs, { rules: [sec, rel], environment: "dev" });
     assert.equal(hasMandatoryViolation(dev.results), false);
-    const off = evaluate(objs, { rules: [sec, rel], environment: "prod", policy: { rules: { "sec-rule": "disabled" } } });
+    const off = evaluate(objs, { rules: [sec, rel], environment: "staging", policy: { rules: { "sec-rule": "disabled" } } });
     assert.deepEqual(off.results.map((r) => r.rule), ["rel-rule"]);
   });
 
@@ -126,5 +126,18 @@ describe("exemptions in results", () => {
     assert.equal(activeExemption([ex("2020-01-01")], "sec-rule", obj, "2026-11-28"), undefined);
     assert.equal(activeExemption([ex("2030-01-01")], "rel-rule", obj, "2026-11-28"), undefined);
     assert.ok(activeExemption([ex("2030-01-01", "sec-*")], "sec-rule", obj, "2026-11-28"));
+  });
+});
+
+describe("prod's floor", () => {
+  it("a per-rule override cannot lower a security or supply-chain rule in prod, only elsewhere", () => {
+    const privileged = { id: "privileged", group: "security" as const };
+    const digest = { id: "image-digest", group: "supply-chain" as const };
+    const probes = { id: "probes", group: "reliability" as const };
+    const policy = { rules: { privileged: "disabled" as const, "image-digest": "advisory" as const, probes: "disabled" as const } };
+    assert.equal(enforcementOf(privileged, "prod", policy), "mandatory");
+    assert.equal(enforcementOf(digest, "prod", policy), "mandatory");
+    assert.equal(enforcementOf(probes, "prod", policy), "disabled", "other groups keep their override");
+    assert.equal(enforcementOf(privileged, "staging", policy), "disabled", "staging may still tune");
   });
 });
