@@ -1,11 +1,18 @@
-/** The ceiling: the smallest Node HTTP server that reads a POST body and answers JSON. */
+/**
+ * The ceiling: the smallest Node HTTP server that reads a POST body and answers a fixed reply. run.ts
+ * passes the exact body (and x-request-id length) our server answers, so both put the same bytes on the wire.
+ */
 import { createServer } from "node:http";
 
-const reply = JSON.stringify({ model_name: "hello", outputs: [{ name: "y", datatype: "FP32", shape: [1, 3], data: [0, 0, 0] }] });
+const reply = process.argv[2] ?? JSON.stringify({ model_name: "hello", outputs: [{ name: "y", datatype: "FP32", shape: [1, 3], data: [0, 0, 0] }] });
+const requestId = "x".repeat(Number(process.argv[3] ?? 0));
+const length = Buffer.byteLength(reply);
 const server = createServer((req, res) => {
   req.resume();
   req.on("end", () => {
-    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(reply) });
+    const headers: Record<string, string | number> = { "content-type": "application/json", "content-length": length };
+    if (requestId) headers["x-request-id"] = requestId;
+    res.writeHead(200, headers);
     res.end(reply);
   });
 });

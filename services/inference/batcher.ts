@@ -54,6 +54,17 @@ function concat(parts: TensorData[]): TensorData {
   return out;
 }
 
+/** The trailing dimensions of every input (what must match for requests to merge), e.g. "8|3x4". */
+function trailingKey(inputs: Tensor[]): string {
+  let key = "";
+  for (let i = 0; i < inputs.length; i++) {
+    const shape = inputs[i]!.shape;
+    if (i > 0) key += "|";
+    for (let d = 1; d < shape.length; d++) key += d > 1 ? `x${shape[d]}` : String(shape[d]);
+  }
+  return key;
+}
+
 function slice(data: TensorData, from: number, to: number): TensorData {
   return Array.isArray(data) ? data.slice(from, to) : (data as NumericArray).subarray(from, to);
 }
@@ -85,7 +96,7 @@ export class Batcher {
       const item: Item = {
         inputs,
         rows: batchable ? inputs[0]!.shape[0]! : 0,
-        key: batchable ? inputs.map((t) => t.shape.slice(1).join("x")).join("|") : "",
+        key: batchable ? trailingKey(inputs) : "",
         enqueued: performance.now(),
         timer: undefined,
         settled: false,
@@ -94,18 +105,21 @@ export class Batcher {
       };
       item.timer = setTimeout(() => this.expire(item), this.opts.timeoutMs);
       this.queue.push(item);
-      this.hooks.pending(this.pending);
       // Pump once per event-loop turn rather than per request: every request parsed in this turn
-      // joins one batch and one message to the worker, at no added latency.
+      // joins one batch and one message to the worker, at no added latency. The pending gauge is
+      // set there too, once per turn rather than once per request.
       if (!this.pumpScheduled) {
         this.pumpScheduled = true;
-        setImmediate(() => {
-          this.pumpScheduled = false;
-          this.pump();
-        });
+        setImmediate(this.pumpTurn);
       }
     });
   }
+
+  private readonly pumpTurn = (): void => {
+    this.pumpScheduled = false;
+    this.pump();
+    this.hooks.pending(this.pending);
+  };
 
   /** Resolves once nothing is queued or running. */
   idle(): Promise<void> {

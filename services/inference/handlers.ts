@@ -11,7 +11,7 @@ import { readBody } from "./http-body.ts";
 import { parseInferRequest } from "./infer-request.ts";
 import { encodeInferResponse } from "./infer-response.ts";
 import type { Outcome, ServerMetrics } from "./metrics.ts";
-import type { ModelRepository } from "./model-repository.ts";
+import { servingOrThrow, type ModelRepository } from "./model-repository.ts";
 import type { ModelVersion } from "./model-version.ts";
 
 export interface HandlerContext {
@@ -76,27 +76,29 @@ const methodNotAllowed = (allow: string): HttpError => new HttpError(405, `metho
 
 async function infer(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, name: string, version: string | undefined, reqId: string): Promise<void> {
   const started = performance.now();
-  let labels = { model: "unknown", version: "" };
   let target: ModelVersion | undefined;
   try {
     target = ctx.repo.resolve(name, version);
-    labels = { model: target.name, version: target.version };
-    const mv = ctx.repo.serving(name, version);
+    const mv = servingOrThrow(target);
     const body = await readBody(req, ctx.limits.maxBodyBytes);
     const parsed = parseInferRequest(body, req.headers["inference-header-content-length"], mv.signature!, ctx.limits);
     const outputs = await mv.batcher!.submit(parsed.inputs);
     const enc = encodeInferResponse(mv.name, mv.version, parsed.id, parsed.outputs, outputs);
-    const length = typeof enc.body === "string" ? Buffer.byteLength(enc.body) : enc.body.length;
-    const headers: Record<string, string | number> = { "content-length": length, "x-request-id": reqId };
-    if (enc.headerLength !== undefined) {
-      headers["content-type"] = "application/octet-stream";
-      headers["inference-header-content-length"] = enc.headerLength;
-    } else headers["content-type"] = "application/json";
-    res.writeHead(200, headers);
+    if (enc.headerLength === undefined) {
+      res.writeHead(200, { "content-length": Buffer.byteLength(enc.body), "x-request-id": reqId, "content-type": "application/json" });
+    } else {
+      res.writeHead(200, {
+        "content-type": "application/octet-stream",
+        "content-length": enc.body.length,
+        "inference-header-content-length": enc.headerLength,
+        "x-request-id": reqId,
+      });
+    }
     res.end(enc.body);
     mv.stats.success.inc();
   } catch (err) {
     const outcome = outcomeOf(err);
+    const labels = target ? { model: target.name, version: target.version } : { model: "unknown", version: "" };
     ctx.metrics.requests.inc({ ...labels, outcome });
     if (err instanceof HttpError) {
       ctx.log.info({ reqId, ...labels, status: err.status, err: err.message }, "infer request refused");
@@ -111,8 +113,30 @@ async function infer(ctx: HandlerContext, req: IncomingMessage, res: ServerRespo
   }
 }
 
+/** `/v2/models/{m}[/versions/{v}]/infer`, matched before the general router: it is the hot path. */
+const INFER_PATH = /^\/v2\/models\/([^/?]+)(?:\/versions\/([^/?]+))?\/infer(?:\?|$)/;
+
 /** Routes one request. Resolves when the answer has been written. */
-export async function handle(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, reqId: string): Promise<void> {
+export function handle(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, reqId: string): Promise<void> {
+  // Infer requests skip the general router (and its extra async frame): they are the hot path.
+  if (req.method === "POST") {
+    const m = INFER_PATH.exec(req.url ?? "/");
+    if (m) {
+      let name: string;
+      let version: string | undefined;
+      try {
+        name = m[1]!.includes("%") ? decodeSegment(m[1]!) : m[1]!;
+        version = m[2] === undefined || !m[2].includes("%") ? m[2] : decodeSegment(m[2]);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return infer(ctx, req, res, name, version, reqId);
+    }
+  }
+  return route(ctx, req, res, reqId);
+}
+
+async function route(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, reqId: string): Promise<void> {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const parts = (q >= 0 ? url.slice(0, q) : url).split("/").filter((p, i) => i > 0 || p !== "");

@@ -25,7 +25,7 @@ export interface InferRequest {
   /** In the model's input order. */
   inputs: Tensor[];
   /** The outputs to answer with, in the order asked (all, in model order, when none were named). */
-  outputs: RequestedOutput[];
+  outputs: readonly RequestedOutput[];
 }
 
 type Json = Record<string, unknown>;
@@ -56,7 +56,8 @@ function checkAgainstSpec(name: string, shape: number[], datatype: string, spec:
   if (spec.dims.length !== shape.length) {
     throw badRequest(`input '${name}': shape [${shape}] has rank ${shape.length}, the model expects [${spec.shape}]`);
   }
-  spec.dims.forEach((d, i) => {
+  for (let i = 0; i < spec.dims.length; i++) {
+    const d = spec.dims[i]!;
     const got = shape[i]!;
     if (typeof d === "number" && d >= 0 && d !== got) {
       throw badRequest(`input '${name}': dimension ${i} is ${got}, the model expects [${spec.shape}]`);
@@ -66,7 +67,31 @@ function checkAgainstSpec(name: string, shape: number[], datatype: string, spec:
       if (seen !== undefined && seen !== got) throw badRequest(`input '${name}': dimension '${d}' is ${got} here but ${seen} in another input`);
       bound.set(d, got);
     }
-  });
+  }
+}
+
+/** What every request against one signature needs, computed once per model version rather than per request. */
+interface SignatureIndex {
+  inputIndex: Map<string, number>;
+  outputNames: Set<string>;
+  /** All outputs in model order: [as JSON, as binary]. Shared read-only by every request. */
+  allOutputs: [readonly RequestedOutput[], readonly RequestedOutput[]];
+}
+
+const indexes = new WeakMap<ModelSignature, SignatureIndex>();
+
+function indexOf(sig: ModelSignature): SignatureIndex {
+  let ix = indexes.get(sig);
+  if (!ix) {
+    const all = (binary: boolean): readonly RequestedOutput[] => Object.freeze(sig.outputs.map((o) => Object.freeze({ name: o.name, binary })));
+    ix = {
+      inputIndex: new Map(sig.inputs.map((s, i) => [s.name, i])),
+      outputNames: new Set(sig.outputs.map((o) => o.name)),
+      allOutputs: [all(false), all(true)],
+    };
+    indexes.set(sig, ix);
+  }
+  return ix;
 }
 
 export function parseInferRequest(
@@ -89,20 +114,23 @@ export function parseInferRequest(
   if (!isObject(doc)) throw badRequest("request body must be a JSON object");
   if (doc.id !== undefined && typeof doc.id !== "string") throw badRequest("'id' must be a string");
   const parameters = optionalParameters(doc.parameters, "request");
-  if (!Array.isArray(doc.inputs) || doc.inputs.length === 0) throw badRequest("'inputs' must be a non-empty array");
+  const rawInputs = doc.inputs;
+  if (!Array.isArray(rawInputs) || rawInputs.length === 0) throw badRequest("'inputs' must be a non-empty array");
 
-  const specs = new Map(sig.inputs.map((s) => [s.name, s]));
-  const byName = new Map<string, Tensor>();
+  const ix = indexOf(sig);
+  const byIndex: (Tensor | undefined)[] = new Array(sig.inputs.length);
   const bound = new Map<string, number>();
   let binaryOffset = 0;
   let elements = 0;
-  for (const [i, raw] of doc.inputs.entries()) {
+  for (let i = 0; i < rawInputs.length; i++) {
+    const raw: unknown = rawInputs[i];
     if (!isObject(raw)) throw badRequest(`inputs[${i}] must be an object`);
     const name = raw.name;
     if (typeof name !== "string") throw badRequest(`inputs[${i}]: 'name' must be a string`);
-    const spec = specs.get(name);
-    if (!spec) throw badRequest(`input '${name}' is not an input of this model (inputs: ${[...specs.keys()].join(", ")})`);
-    if (byName.has(name)) throw badRequest(`input '${name}' is given more than once`);
+    const at = ix.inputIndex.get(name);
+    if (at === undefined) throw badRequest(`input '${name}' is not an input of this model (inputs: ${[...ix.inputIndex.keys()].join(", ")})`);
+    const spec = sig.inputs[at]!;
+    if (byIndex[at]) throw badRequest(`input '${name}' is given more than once`);
     if (!isV2Datatype(raw.datatype)) throw badRequest(`input '${name}': unknown datatype ${JSON.stringify(raw.datatype)}`);
     const { shape, count } = parseShape(name, raw.shape, limits.maxElements);
     elements += count;
@@ -124,21 +152,23 @@ export function parseInferRequest(
       if (raw.data === undefined) throw badRequest(`input '${name}' has neither 'data' nor binary_data_size`);
       data = decodeJsonData(name, raw.datatype, shape, count, raw.data);
     }
-    byName.set(name, { name, datatype: raw.datatype, shape, data });
+    byIndex[at] = { name, datatype: raw.datatype, shape, data };
   }
   if (binary !== undefined && binaryOffset !== binary.length) {
     throw badRequest(`${binary.length - binaryOffset} bytes of binary data are not claimed by any input's binary_data_size`);
   }
-  const missing = sig.inputs.filter((s) => !byName.has(s.name)).map((s) => s.name);
-  if (missing.length) throw badRequest(`missing input(s): ${missing.join(", ")}`);
+  if (rawInputs.length !== sig.inputs.length || byIndex.includes(undefined)) {
+    const missing = sig.inputs.filter((_, i) => !byIndex[i]).map((s) => s.name);
+    if (missing.length) throw badRequest(`missing input(s): ${missing.join(", ")}`);
+  }
 
   const binaryAll = parameters?.binary_data_output === true;
-  let outputs: RequestedOutput[];
+  let outputs: readonly RequestedOutput[];
   if (doc.outputs === undefined) {
-    outputs = sig.outputs.map((o) => ({ name: o.name, binary: binaryAll }));
+    outputs = ix.allOutputs[binaryAll ? 1 : 0];
   } else {
     if (!Array.isArray(doc.outputs)) throw badRequest("'outputs' must be an array");
-    const known = new Set(sig.outputs.map((o) => o.name));
+    const known = ix.outputNames;
     const seen = new Set<string>();
     outputs = doc.outputs.map((o, i) => {
       if (!isObject(o) || typeof o.name !== "string") throw badRequest(`outputs[${i}] must be an object with a string 'name'`);
@@ -151,7 +181,7 @@ export function parseInferRequest(
       return { name: o.name, binary: b ?? binaryAll };
     });
   }
-  const req: InferRequest = { inputs: sig.inputs.map((s) => byName.get(s.name)!), outputs };
+  const req: InferRequest = { inputs: byIndex as Tensor[], outputs };
   if (typeof doc.id === "string") req.id = doc.id;
   if (parameters) req.parameters = parameters;
   return req;

@@ -7,12 +7,11 @@ import type { RequestedOutput } from "./infer-request.ts";
 import { encodeBinaryData } from "./tensor-binary.ts";
 import { encodeJsonData } from "./tensor-json.ts";
 
-export interface EncodedResponse {
-  /** A string for pure JSON: Node sends header and a string body in one write, a Buffer body in a writev. */
-  body: Buffer | string;
-  /** Set when the body carries binary tensor data after the JSON header. */
-  headerLength?: number;
-}
+/**
+ * Pure JSON is a string (Node sends header and a string body in one write, a Buffer body in a writev);
+ * with binary outputs, the JSON header followed by the raw bytes, and the header's length.
+ */
+export type EncodedResponse = { body: string; headerLength?: undefined } | { body: Buffer; headerLength: number };
 
 export function encodeInferResponse(
   model: string,

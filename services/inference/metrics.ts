@@ -11,8 +11,26 @@ export const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 /** Outcomes of an infer request, the `outcome` label of `modelplane_inference_requests_total`. */
 export type Outcome = "success" | "client_error" | "not_found" | "overloaded" | "timeout" | "unavailable" | "error";
 
+/**
+ * A counter child for the hot path: counts in a plain number and hands the total to prom-client when
+ * the registry is read, instead of hashing the label set on every increment.
+ */
+export class DeferredCount {
+  private n = 0;
+  constructor(private readonly child: { inc(value: number): void }) {}
+  inc(): void {
+    this.n++;
+  }
+  flush(): void {
+    if (this.n === 0) return;
+    this.child.inc(this.n);
+    this.n = 0;
+  }
+}
+
 export class ServerMetrics {
   readonly registry = new Registry();
+  private readonly deferred = new Set<DeferredCount>();
   readonly requests: Counter<"model" | "version" | "outcome">;
   readonly requestDuration: Histogram<"model" | "version">;
   readonly queueDuration: Histogram<"model" | "version">;
@@ -30,6 +48,9 @@ export class ServerMetrics {
       help: "Infer requests answered, by model, version and outcome.",
       labelNames: ["model", "version", "outcome"],
       registers,
+      collect: () => {
+        for (const d of this.deferred) d.flush();
+      },
     });
     this.requestDuration = new Histogram({
       name: "modelplane_inference_request_duration_seconds",
@@ -78,6 +99,13 @@ export class ServerMetrics {
       registers,
     });
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** A hot-path counter of `requests` for one label set, read through `requests` like any other. */
+  deferredRequests(labels: { model: string; version: string; outcome: Outcome }): DeferredCount {
+    const d = new DeferredCount(this.requests.labels(labels));
+    this.deferred.add(d);
+    return d;
   }
 }
 

@@ -123,27 +123,30 @@ export class ModelRepository {
     return [...current.values()].sort((a, b) => byVersion(a.version, b.version));
   }
 
-  /** The version asked for, or the newest ready one (the newest of all when none is ready). */
+  /**
+   * The version asked for, or the newest ready one (the newest of all when none is ready). On every
+   * infer request, so it walks the version map instead of sorting copies of it.
+   */
   resolve(name: string, version: string | undefined): ModelVersion {
-    const versions = this.versionsOf(name);
+    const current = this.models.get(name);
+    if (!current || current.size === 0) throw notFound(`unknown model '${name}'`);
     if (version !== undefined) {
-      const mv = versions.find((v) => v.version === version);
-      if (!mv) throw notFound(`model '${name}' has no version '${version}' (versions: ${versions.map((v) => v.version).join(", ")})`);
+      const mv = current.get(version);
+      if (!mv) throw notFound(`model '${name}' has no version '${version}' (versions: ${this.versionsOf(name).map((v) => v.version).join(", ")})`);
       return mv;
     }
-    return [...versions].reverse().find((v) => v.ready) ?? versions[versions.length - 1]!;
+    let newest: ModelVersion | undefined;
+    let newestReady: ModelVersion | undefined;
+    for (const mv of current.values()) {
+      if (!newest || byVersion(mv.version, newest.version) > 0) newest = mv;
+      if (mv.ready && (!newestReady || byVersion(mv.version, newestReady.version) > 0)) newestReady = mv;
+    }
+    return newestReady ?? newest!;
   }
 
   /** A version that can take requests now, or 503 with its state. */
   serving(name: string, version: string | undefined): ModelVersion {
-    const mv = this.resolve(name, version);
-    if (!mv.ready || !mv.batcher) {
-      throw unavailable(`model '${name}' version ${mv.version} is not ready (${mv.state}${mv.reason ? `: ${mv.reason}` : ""})`, 1, {
-        state: mv.state,
-        ...(mv.reason ? { reason: mv.reason } : {}),
-      });
-    }
-    return mv;
+    return servingOrThrow(this.resolve(name, version));
   }
 
   index(): IndexEntry[] {
@@ -193,6 +196,17 @@ export class ModelRepository {
     await Promise.all(this.all().map((mv) => mv.close()));
     this.models.clear();
   }
+}
+
+/** `mv` if it can take requests now, else 503 with its state. */
+export function servingOrThrow(mv: ModelVersion): ModelVersion {
+  if (!mv.ready || !mv.batcher) {
+    throw unavailable(`model '${mv.name}' version ${mv.version} is not ready (${mv.state}${mv.reason ? `: ${mv.reason}` : ""})`, 1, {
+      state: mv.state,
+      ...(mv.reason ? { reason: mv.reason } : {}),
+    });
+  }
+  return mv;
 }
 
 export function selectVersions(versions: string[], policy: VersionPolicy): string[] {

@@ -63,7 +63,7 @@ export class ModelVersion {
       batch: m.batchSize.labels(this.labels),
       pending: m.pending.labels(this.labels),
       request: m.requestDuration.labels(this.labels),
-      success: m.requests.labels({ ...this.labels, outcome: "success" }),
+      success: m.deferredRequests({ ...this.labels, outcome: "success" }),
     };
   }
 

@@ -106,7 +106,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     // A client's id is kept only if it is safe to echo in a header and a log line.
     const reqId = typeof incoming === "string" && SAFE_REQUEST_ID.test(incoming) ? incoming : `${boot}-${(seq++).toString(36)}`;
     if (draining) res.setHeader("connection", "close");
-    res.once("close", () => {
+    res.on("close", () => {
       active--;
       if (active === 0) idleWaiter?.();
     });

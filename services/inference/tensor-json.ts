@@ -27,6 +27,10 @@ function flatten(data: unknown[], shape: readonly number[], count: number, name:
   return out;
 }
 
+function badElement(name: string, datatype: V2Datatype, value: unknown, i: number, want: string): never {
+  throw badRequest(`input '${name}': element ${i} is ${JSON.stringify(value) ?? typeof value}, expected ${want} for ${datatype}`);
+}
+
 export function decodeJsonData(name: string, datatype: V2Datatype, shape: readonly number[], count: number, data: unknown): TensorData {
   if (!Array.isArray(data)) throw badRequest(`input '${name}': 'data' must be an array`);
   const flat = flatten(data, shape, count, name);
@@ -34,31 +38,28 @@ export function decodeJsonData(name: string, datatype: V2Datatype, shape: readon
     throw badRequest(`input '${name}': data has ${flat.length} elements, shape [${shape}] needs ${count}`);
   }
   const dt = DATATYPES[datatype];
-  const fail = (i: number, want: string): never => {
-    throw badRequest(`input '${name}': element ${i} is ${JSON.stringify(flat[i]) ?? typeof flat[i]}, expected ${want} for ${datatype}`);
-  };
   if (datatype === "BYTES") {
-    for (let i = 0; i < count; i++) if (typeof flat[i] !== "string") fail(i, "a string");
+    for (let i = 0; i < count; i++) if (typeof flat[i] !== "string") badElement(name, datatype, flat[i], i, "a string");
     return flat as string[];
   }
   const out = new dt.array!(count);
   if (datatype === "BOOL") {
     for (let i = 0; i < count; i++) {
       const v = flat[i];
-      if (typeof v !== "boolean") fail(i, "true or false");
+      if (typeof v !== "boolean") badElement(name, datatype, flat[i], i, "true or false");
       out[i] = v ? 1 : 0;
     }
   } else if (datatype === "FP16") {
     for (let i = 0; i < count; i++) {
       const v = flat[i];
-      if (typeof v !== "number") fail(i, "a number");
+      if (typeof v !== "number") badElement(name, datatype, flat[i], i, "a number");
       out[i] = toHalfBits(v as number);
     }
   } else if (dt.range === null) {
     const f = out as Float32Array | Float64Array;
     for (let i = 0; i < count; i++) {
       const v = flat[i];
-      if (typeof v !== "number") fail(i, "a number");
+      if (typeof v !== "number") badElement(name, datatype, flat[i], i, "a number");
       f[i] = v as number;
     }
   } else {
@@ -68,14 +69,14 @@ export function decodeJsonData(name: string, datatype: V2Datatype, shape: readon
       const b = out as BigInt64Array | BigUint64Array;
       for (let i = 0; i < count; i++) {
         const v = flat[i];
-        if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) fail(i, want);
+        if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) badElement(name, datatype, flat[i], i, want);
         b[i] = BigInt(v as number);
       }
     } else {
       const n = out as Exclude<NumericArray, BigInt64Array | BigUint64Array>;
       for (let i = 0; i < count; i++) {
         const v = flat[i];
-        if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) fail(i, want);
+        if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) badElement(name, datatype, flat[i], i, want);
         n[i] = v as number;
       }
     }

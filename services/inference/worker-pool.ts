@@ -68,11 +68,15 @@ class PooledWorker {
   run(feeds: Record<string, Feed>): Promise<RunResult> {
     const p = this.send(feeds);
     this.current = p;
-    const clear = (): void => {
-      if (this.current === p) this.current = undefined;
-    };
-    p.then(clear, clear);
+    p.then(
+      () => this.clearCurrent(p),
+      () => this.clearCurrent(p),
+    );
     return p;
+  }
+
+  private clearCurrent(p: Promise<RunResult>): void {
+    if (this.current === p) this.current = undefined;
   }
 
   private send(feeds: Record<string, Feed>): Promise<RunResult> {
