@@ -117,15 +117,23 @@ function validateSafely(rule: Rule, obj: KubeObject, ctx: RuleContext): string[]
   }
 }
 
-function resourcePolicy(rule: Rule, today: () => string): ResourceValidationPolicy {
+/** What the Pulumi CLI shows and configures for a rule, the same for resource and stack policies. */
+function policyMetadata(rule: Rule) {
   return {
     name: rule.id,
     description: rule.description,
+    // Without a pack config the CLI knows no environment: every policy starts at its prod level.
     enforcementLevel: enforcementOf(rule, undefined),
     severity: rule.severity,
     remediationSteps: rule.remediation,
     tags: [rule.group],
     configSchema: configSchemaOf(rule),
+  };
+}
+
+function resourcePolicy(rule: Rule, today: () => string): ResourceValidationPolicy {
+  return {
+    ...policyMetadata(rule),
     validateResource: (args, reportViolation) => {
       const obj = kubeObjectFromResource(args.type, args.props, args.name);
       if (!obj) return args.notApplicable("not a Kubernetes object");
@@ -140,13 +148,7 @@ function resourcePolicy(rule: Rule, today: () => string): ResourceValidationPoli
 
 function stackPolicy(rule: Rule, today: () => string): StackValidationPolicy {
   return {
-    name: rule.id,
-    description: rule.description,
-    enforcementLevel: enforcementOf(rule, undefined),
-    severity: rule.severity,
-    remediationSteps: rule.remediation,
-    tags: [rule.group],
-    configSchema: configSchemaOf(rule),
+    ...policyMetadata(rule),
     validateStack: (args, reportViolation) => {
       const objects: Array<{ obj: KubeObject; urn: string }> = [];
       for (const r of args.resources) {
