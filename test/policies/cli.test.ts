@@ -65,6 +65,12 @@ describe("modelplane check", () => {
     }
   });
 
+  it("empty input (a failed render piped in) exits 2, never a clean pass", async () => {
+    const c = io("# nothing rendered\n---\n");
+    assert.equal(await main(["check", "--manifests", "-"], c), 2);
+    assert.match(c.err(), /^modelplane check: no Kubernetes objects in -/);
+  });
+
   it("an invalid stack exits 2 with the spec's file:line errors", async () => {
     const c = io();
     assert.equal(await main(["check", "--stack", "test/fixtures/stacks/broken/min-over-max.yaml"], c), 2);

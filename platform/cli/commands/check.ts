@@ -83,6 +83,9 @@ export const command: Command = {
       } else {
         const loaded = [];
         for (const target of manifests) loaded.push(...(await policies.readManifests(target, { cwd: io.cwd, stdin: io.stdin })));
+        // Nothing to judge is bad input, not a clean bill: `helm template … | modelplane check -f -` after a failed
+        // render must not pass a CI gate.
+        if (loaded.length === 0) throw new UsageError(`no Kubernetes objects in ${manifests.join(", ")}`);
         const sources = new Map(loaded.map((m) => [m.object, m.source]));
         // A config written by --emit-pack-config also carries the stack's environment and exemptions.
         const facts = config ? policies.stackFactsOf(config) : { exemptions: [] };
