@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { standardLabels } from "./labels.ts";
 import { k8sName } from "./naming.ts";
 import { METRIC_PENDING, TRACK_METRIC_LABEL } from "./server-contract.ts";
+import { ArgumentError } from "./errors.ts";
 
 export const AUTOSCALING_ENGINES = ["keda", "hpa"] as const;
 /** autoscaling/v2 validation: behavior.*.stabilizationWindowSeconds must be within [0, 3600]. */
@@ -110,13 +111,13 @@ export class AutoscalingPolicy extends pulumi.ComponentResource {
 
 function validate(a: AutoscalingPolicyArgs): void {
   if (!(AUTOSCALING_ENGINES as readonly string[]).includes(a.engine)) {
-    throw new Error(`autoscaling.engine: must be one of ${AUTOSCALING_ENGINES.join(", ")}, got '${a.engine}'`);
+    throw new ArgumentError(`autoscaling.engine: must be one of ${AUTOSCALING_ENGINES.join(", ")}, got '${a.engine}'`);
   }
-  if (!Number.isInteger(a.minReplicas) || a.minReplicas < 0) throw new Error(`autoscaling.minReplicas: must be a whole number >= 0`);
-  if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < 1) throw new Error(`autoscaling.maxReplicas: must be a whole number >= 1`);
-  if (a.maxReplicas < a.minReplicas) throw new Error(`autoscaling.maxReplicas: must be >= minReplicas (${a.minReplicas})`);
-  if (!(a.targetPendingRequests > 0)) throw new Error(`autoscaling.targetPendingRequests: must be > 0`);
-  if (a.scaleToZero && a.engine !== "keda") throw new Error(`autoscaling.scaleToZero: needs engine 'keda' (an HPA cannot scale to zero)`);
-  if (a.scaleToZero && a.minReplicas !== 0) throw new Error(`autoscaling.minReplicas: must be 0 with scaleToZero`);
-  if (a.engine === "hpa" && a.minReplicas < 1) throw new Error(`autoscaling.minReplicas: an HPA needs minReplicas >= 1`);
+  if (!Number.isInteger(a.minReplicas) || a.minReplicas < 0) throw new ArgumentError(`autoscaling.minReplicas: must be a whole number >= 0`);
+  if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < 1) throw new ArgumentError(`autoscaling.maxReplicas: must be a whole number >= 1`);
+  if (a.maxReplicas < a.minReplicas) throw new ArgumentError(`autoscaling.maxReplicas: must be >= minReplicas (${a.minReplicas})`);
+  if (!(a.targetPendingRequests > 0)) throw new ArgumentError(`autoscaling.targetPendingRequests: must be > 0`);
+  if (a.scaleToZero && a.engine !== "keda") throw new ArgumentError(`autoscaling.scaleToZero: needs engine 'keda' (an HPA cannot scale to zero)`);
+  if (a.scaleToZero && a.minReplicas !== 0) throw new ArgumentError(`autoscaling.minReplicas: must be 0 with scaleToZero`);
+  if (a.engine === "hpa" && a.minReplicas < 1) throw new ArgumentError(`autoscaling.minReplicas: an HPA needs minReplicas >= 1`);
 }

@@ -9,6 +9,7 @@ import { stringify } from "yaml";
 import { GPU_OPERATOR, helmRelease } from "./charts.ts";
 import { GPU_RESOURCE, gpuToleration } from "./gpu.ts";
 import { standardLabels } from "./labels.ts";
+import { ArgumentError } from "./errors.ts";
 
 export const GPU_SHARING_MODES = ["none", "time-slicing", "mig"] as const;
 const MIG_STRATEGIES = ["single", "mixed"];
@@ -49,15 +50,15 @@ export class GpuSharing extends pulumi.ComponentResource {
 
   constructor(name: string, args: GpuSharingArgs, opts?: pulumi.ComponentResourceOptions) {
     if (!(GPU_SHARING_MODES as readonly string[]).includes(args.mode)) {
-      throw new Error(`gpu.sharing: must be one of ${GPU_SHARING_MODES.join(", ")}, got '${args.mode}'`);
+      throw new ArgumentError(`gpu.sharing: must be one of ${GPU_SHARING_MODES.join(", ")}, got '${args.mode}'`);
     }
     const replicas = args.timeSlicingReplicas ?? 4;
     if (args.mode === "time-slicing" && (!Number.isInteger(replicas) || replicas < 2)) {
-      throw new Error(`gpu.timeSlicingReplicas: must be a whole number >= 2, got ${replicas}`);
+      throw new ArgumentError(`gpu.timeSlicingReplicas: must be a whole number >= 2, got ${replicas}`);
     }
     const migStrategy = args.migStrategy ?? "single";
     if (args.mode === "mig" && !MIG_STRATEGIES.includes(migStrategy)) {
-      throw new Error(`gpu.migStrategy: must be single or mixed, got '${migStrategy}'`);
+      throw new ArgumentError(`gpu.migStrategy: must be single or mixed, got '${migStrategy}'`);
     }
     super("modelplane:index:GpuSharing", name, {}, opts);
     const child = { parent: this };

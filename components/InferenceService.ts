@@ -12,6 +12,7 @@ import { modelServerPodTemplate } from "./model-server-pod.ts";
 import { assertDnsLabel, k8sName } from "./naming.ts";
 import { METRICS_PATH, SERVER_PORT, SERVER_PORT_NAME, TRACK_LABEL, durationBuckets } from "./server-contract.ts";
 import { sloRuleGroups } from "./slo-rules.ts";
+import { ArgumentError } from "./errors.ts";
 
 export const INFERENCE_SERVER_NAME = "modelplane-inference";
 
@@ -297,14 +298,14 @@ export function registryPorts(artifacts: string[]): number[] {
 function validateArgs(args: InferenceServiceArgs): void {
   assertDnsLabel("modelName", args.modelName);
   // It also names the Service, whose name must be an RFC 1035 label: a leading digit is rejected at apply.
-  if (!/^[a-z]/.test(args.modelName)) throw new Error(`modelName: '${args.modelName}' must start with a letter (it names a Service)`);
+  if (!/^[a-z]/.test(args.modelName)) throw new ArgumentError(`modelName: '${args.modelName}' must start with a letter (it names a Service)`);
   const r = args.resources ?? {};
   const gpu = r.gpu ?? 0;
-  if (!Number.isInteger(gpu) || gpu < 0) throw new Error(`resources.gpu: must be a whole number of GPUs >= 0, got ${gpu}`);
-  if (r.migProfile && gpu === 0) throw new Error("resources.migProfile: needs resources.gpu >= 1");
+  if (!Number.isInteger(gpu) || gpu < 0) throw new ArgumentError(`resources.gpu: must be a whole number of GPUs >= 0, got ${gpu}`);
+  if (r.migProfile && gpu === 0) throw new ArgumentError("resources.migProfile: needs resources.gpu >= 1");
   if (args.canary && !(args.canary.weight >= 0 && args.canary.weight <= 100)) {
-    throw new Error(`canary.weight: must be between 0 and 100, got ${args.canary.weight}`);
+    throw new ArgumentError(`canary.weight: must be between 0 and 100, got ${args.canary.weight}`);
   }
   const replicas = args.replicas;
-  if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 0)) throw new Error(`replicas: must be a whole number >= 0, got ${replicas}`);
+  if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 0)) throw new ArgumentError(`replicas: must be a whole number >= 0, got ${replicas}`);
 }

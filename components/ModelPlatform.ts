@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { ModelSpec, PlatformSpec } from "../platform/spec/types.ts";
 import { AutoscalingPolicy } from "./AutoscalingPolicy.ts";
+import { ArgumentError } from "./errors.ts";
 import { GpuSharing } from "./GpuSharing.ts";
 import { InferenceService } from "./InferenceService.ts";
 import { kedaOperator } from "./keda.ts";
@@ -93,6 +94,13 @@ export class ModelPlatform extends pulumi.ComponentResource {
     }
 
     const needsBuild = spec.models.some((m) => !m.serverImage) && !spec.server.image;
+    if (needsBuild && spec.registry.mode === "in-cluster") {
+      // Caught here rather than at `pulumi up`, where the push would fail after half the stack was applied.
+      throw new ArgumentError(
+        "server.image: required with an in-cluster registry: Pulumi builds the server image outside the cluster and " +
+          "cannot push it to the registry's in-cluster address; give the digest-pinned image CI published",
+      );
+    }
     const registry = new ModelRegistry(`${name}-registry`, {
       namespace: nsName,
       mode: spec.registry.mode,

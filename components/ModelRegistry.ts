@@ -12,6 +12,7 @@ import { DISTRIBUTION_REGISTRY_IMAGE, HTPASSWD_IMAGE } from "./images.ts";
 import { selectorLabels, standardLabels } from "./labels.ts";
 import { k8sName } from "./naming.ts";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./security.ts";
+import { ArgumentError } from "./errors.ts";
 
 export const REGISTRY_PORT = 5000;
 const REGISTRY_MODES = ["in-cluster", "external"] as const;
@@ -60,9 +61,9 @@ export class ModelRegistry extends pulumi.ComponentResource {
 
   constructor(name: string, args: ModelRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     if (!(REGISTRY_MODES as readonly string[]).includes(args.mode)) {
-      throw new Error(`registry.mode: must be one of ${REGISTRY_MODES.join(", ")}, got '${args.mode}'`);
+      throw new ArgumentError(`registry.mode: must be one of ${REGISTRY_MODES.join(", ")}, got '${args.mode}'`);
     }
-    if (args.mode === "external" && !args.server) throw new Error("registry.server: required for an external registry");
+    if (args.mode === "external" && !args.server) throw new ArgumentError("registry.server: required for an external registry");
     super("modelplane:index:ModelRegistry", name, {}, opts);
     const child = { parent: this };
     const ns = args.namespace;

@@ -1,4 +1,5 @@
 /** Alertmanager routing from modelplane's receiver list: each receiver gets the alerts at or above its severity. */
+import { ArgumentError } from "./errors.ts";
 
 export interface AlertReceiverArgs {
   name: string;
@@ -22,13 +23,13 @@ function receiverConfig(r: AlertReceiverArgs): Record<string, unknown> {
     case "email":
       return { name: r.name, email_configs: [{ to: r.target, send_resolved: true }] };
     default:
-      throw new Error(`monitoring.alertReceivers[${r.name}].type: must be slack, pagerduty, webhook or email, got '${r.type}'`);
+      throw new ArgumentError(`monitoring.alertReceivers[${r.name}].type: must be slack, pagerduty, webhook or email, got '${r.type}'`);
   }
 }
 
 export function alertmanagerConfig(receivers: AlertReceiverArgs[]): Record<string, unknown> {
   for (const r of receivers) {
-    if (!SEVERITIES.includes(r.severity)) throw new Error(`monitoring.alertReceivers[${r.name}].severity: must be one of ${SEVERITIES.join(", ")}`);
+    if (!SEVERITIES.includes(r.severity)) throw new ArgumentError(`monitoring.alertReceivers[${r.name}].severity: must be one of ${SEVERITIES.join(", ")}`);
   }
   const atOrAbove = (s: string) => SEVERITIES.slice(0, SEVERITIES.indexOf(s) + 1);
   return {

@@ -3,6 +3,7 @@
  * selection on the GPU product label. Shared by InferenceService and the policy expectations it must meet.
  */
 import type * as k8s from "@pulumi/kubernetes";
+import { ArgumentError } from "./errors.ts";
 
 export const GPU_RESOURCE = "nvidia.com/gpu";
 export const DEFAULT_PRODUCT_LABEL = "nvidia.com/gpu.product";
@@ -31,7 +32,7 @@ export interface GpuPodFields {
 
 export function gpuPodFields(gpu: GpuRequest): GpuPodFields {
   if (!Number.isInteger(gpu.count) || gpu.count < 0) {
-    throw new Error(`resources.gpu: must be a whole number of GPUs >= 0, got ${gpu.count}`);
+    throw new ArgumentError(`resources.gpu: must be a whole number of GPUs >= 0, got ${gpu.count}`);
   }
   if (gpu.count === 0) return { resources: {}, tolerations: [], nodeSelector: {} };
   const resourceName = gpu.migProfile && gpu.migStrategy === "mixed" ? `nvidia.com/mig-${gpu.migProfile}` : GPU_RESOURCE;

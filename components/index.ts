@@ -11,3 +11,4 @@ export type { GpuSharingArgs } from "./GpuSharing.ts";
 export { ModelPlatform, ENVIRONMENT_LABEL } from "./ModelPlatform.ts";
 export type { ModelPlatformArgs } from "./ModelPlatform.ts";
 export { sloRuleGroups } from "./slo-rules.ts";
+export { ArgumentError } from "./errors.ts";

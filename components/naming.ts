@@ -1,4 +1,5 @@
 /** Kubernetes object names, set explicitly (no Pulumi auto-naming suffixes) so other tools can find them. */
+import { ArgumentError } from "./errors.ts";
 
 const MAX_DNS_LABEL = 63;
 
@@ -19,7 +20,7 @@ export function k8sName(...parts: string[]): string {
 /** Throws naming the field when `value` is not a DNS-1123 label: components fail early, not at apply. */
 export function assertDnsLabel(field: string, value: string): void {
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) || value.length > MAX_DNS_LABEL) {
-    throw new Error(`${field}: '${value}' is not a valid Kubernetes name (lower-case alphanumerics and '-', at most 63)`);
+    throw new ArgumentError(`${field}: '${value}' is not a valid Kubernetes name (lower-case alphanumerics and '-', at most 63)`);
   }
 }
 

@@ -3,6 +3,7 @@
  * recipe) on availability and on latency. Pure data, so tests can hand it to a real `promtool`.
  */
 import { METRIC_REQUESTS, METRIC_REQUEST_DURATION, OUTCOME_SUCCESS } from "./server-contract.ts";
+import { ArgumentError } from "./errors.ts";
 
 export interface SloRuleArgs {
   namespace: string;
@@ -102,9 +103,9 @@ export function sloRuleGroups(a: SloRuleArgs): RuleGroup[] {
 }
 
 function validate(a: SloRuleArgs): void {
-  if (!(a.availability > 0 && a.availability < 100)) throw new Error(`slo.availability: must be in (0, 100), got ${a.availability}`);
-  if (!(a.latencyTarget > 0 && a.latencyTarget < 100)) throw new Error(`slo.latency.target: must be in (0, 100), got ${a.latencyTarget}`);
-  if (!(a.latencyThresholdSeconds > 0)) throw new Error(`slo.latency.thresholdMs: must be > 0`);
+  if (!(a.availability > 0 && a.availability < 100)) throw new ArgumentError(`slo.availability: must be in (0, 100), got ${a.availability}`);
+  if (!(a.latencyTarget > 0 && a.latencyTarget < 100)) throw new ArgumentError(`slo.latency.target: must be in (0, 100), got ${a.latencyTarget}`);
+  if (!(a.latencyThresholdSeconds > 0)) throw new ArgumentError(`slo.latency.thresholdMs: must be > 0`);
 }
 
 function round(x: number): number {

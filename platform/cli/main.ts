@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import type { Command } from "./command.ts";
+import { ArgumentError } from "../../components/errors.ts";
 import { CliError } from "./errors.ts";
 import { processIO, println, type CliIO } from "./io.ts";
 
@@ -57,6 +58,11 @@ function reportError(err: unknown, name: string, io: CliIO): number {
   if (err instanceof CliError) {
     println(io.stderr, `modelplane ${name}: ${err.message}`);
     return err.exitCode;
+  }
+  // A component refusing a combination of settings is bad input, like a spec error.
+  if (err instanceof ArgumentError) {
+    println(io.stderr, `modelplane ${name}: ${err.message}`);
+    return 2;
   }
   // node:util parseArgs throws TypeErrors with these codes for unknown or malformed flags.
   const code = (err as { code?: string } | null)?.code;
