@@ -21,7 +21,7 @@ describe("model references", () => {
 
   it("parses layout references, with a tag only after the last slash", () => {
     assert.deepEqual(parseReference(`layout:/srv/models/vad:prod@${D}`), { kind: "layout", dir: "/srv/models/vad", repository: "/srv/models/vad", tag: "prod", digest: D });
-    assert.deepEqual(parseReference("layout:rel/dir", { cwd: "/work" }), { kind: "layout", dir: "/work/rel/dir", repository: "/work/rel/dir", tag: "latest" });
+    assert.deepEqual(parseReference("layout:rel/dir", { cwd: "/srv/project" }), { kind: "layout", dir: "/srv/project/rel/dir", repository: "/srv/project/rel/dir", tag: "latest" });
   });
 
   it("maps plain names to the embedded store", () => {
