@@ -5,11 +5,11 @@ import { ArgumentError } from "../../components/errors.ts";
 import { ModelPlatform } from "../../components/ModelPlatform.ts";
 import { main } from "../../platform/cli/main.ts";
 import { resolveSpec } from "../../platform/spec/index.ts";
+import { memoryIO } from "../helpers/cli-io.ts";
 import { build } from "../helpers/components.ts";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { PassThrough, Readable } from "node:stream";
 
 const artifact = `oci://model-registry.ml.svc.cluster.local:5000/models/m@sha256:${"a".repeat(64)}`;
 
@@ -30,14 +30,10 @@ test("`modelplane synth` reports a component's refusal as bad input: exit 2, one
   try {
     const file = path.join(dir, "Pulumi.dev.yaml");
     await writeFile(file, `config:\n  modelplane:platform:\n    environment: dev\n    models:\n      - name: m\n        artifact: ${artifact}\n`);
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let err = "";
-    stderr.on("data", (d) => (err += String(d)));
-    const code = await main(["synth", "--stack", file], { stdout, stderr, stdin: Readable.from([]), cwd: dir, env: {} });
-    assert.equal(code, 2);
-    assert.match(err, /^modelplane synth: server\.image: required with an in-cluster registry/);
-    assert.doesNotMatch(err, /\n\s+at /);
+    const m = memoryIO({ cwd: dir });
+    assert.equal(await main(["synth", "--stack", file], m.io), 2);
+    assert.match(m.err(), /^modelplane synth: server\.image: required with an in-cluster registry/);
+    assert.doesNotMatch(m.err(), /\n\s+at /);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,6 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { PassThrough } from "node:stream";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +10,7 @@ import { parse } from "yaml";
 import { isKubernetesObject, manifestOf, renderResources, synthesizeStack, SECRET_MASK, UNKNOWN, SECRET_PLACEHOLDER } from "../../platform/engine/index.ts";
 import { main } from "../../platform/cli/main.ts";
 import { OUT_MARKER } from "../../platform/cli/commands/synth.ts";
+import { memoryIO } from "../helpers/cli-io.ts";
 import { validateAgainstSchema } from "../helpers/kube-schemas.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -121,15 +121,6 @@ test("`modelplane synth` on a broken stack exits 2 with file:line errors and no 
   }
 });
 
-function memoryIO(cwd: string) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c) => (out += c));
-  stderr.on("data", (c) => (err += c));
-  return { io: { stdout, stderr, stdin: new PassThrough(), cwd, env: {} }, out: () => out, err: () => err };
-}
 
 test("`synth --out` never empties a directory it did not write; it replaces its own earlier output", async () => {
   const dir = await mkdtemp(path.join(tmpdir(), "synth-out-"));
@@ -137,15 +128,15 @@ test("`synth --out` never empties a directory it did not write; it replaces its 
     const foreign = path.join(dir, "project");
     await mkdir(foreign);
     await writeFile(path.join(foreign, "package.json"), "{}");
-    const m = memoryIO(ROOT);
+    const m = memoryIO({ cwd: ROOT });
     assert.equal(await main(["synth", "--stack", "dev", "--out", foreign], m.io), 2);
     assert.match(m.err(), /--out .*not empty and was not written by modelplane synth/);
     assert.equal(await readFile(path.join(foreign, "package.json"), "utf8"), "{}", "the user's file is untouched");
 
     const own = path.join(dir, "manifests");
-    assert.equal(await main(["synth", "--stack", "dev", "--out", own], memoryIO(ROOT).io), 0);
+    assert.equal(await main(["synth", "--stack", "dev", "--out", own], memoryIO({ cwd: ROOT }).io), 0);
     await writeFile(path.join(own, "stale.yaml"), "kind: Stale\n");
-    assert.equal(await main(["synth", "--stack", "dev", "--out", own], memoryIO(ROOT).io), 0, "a second synth into its own output works");
+    assert.equal(await main(["synth", "--stack", "dev", "--out", own], memoryIO({ cwd: ROOT }).io), 0, "a second synth into its own output works");
     await assert.rejects(readFile(path.join(own, "stale.yaml")), "and replaces what was there");
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -153,7 +144,7 @@ test("`synth --out` never empties a directory it did not write; it replaces its 
 });
 
 test("`synth --json` masks secret inputs like the manifests do", async () => {
-  const m = memoryIO(ROOT);
+  const m = memoryIO({ cwd: ROOT });
   assert.equal(await main(["synth", "--stack", "staging", "--update", "--json"], m.io), 0);
   const printed = JSON.parse(m.out());
   const pull = printed.resources.find((r: any) => r.name.endsWith("registry-pull-secret"));

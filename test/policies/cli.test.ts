@@ -3,21 +3,16 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PassThrough, Readable } from "node:stream";
 import { after, describe, it } from "node:test";
 import type { CliIO } from "../../platform/cli/io.ts";
 import { main } from "../../platform/cli/main.ts";
+import { memoryIO } from "../helpers/cli-io.ts";
 import { REPO } from "./helpers/fixtures.ts";
 import { sarifValidator } from "./helpers/sarif.ts";
 
 function io(stdin = ""): CliIO & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => (out += String(d)));
-  stderr.on("data", (d) => (err += String(d)));
-  return { stdout, stderr, stdin: Readable.from([Buffer.from(stdin)]), cwd: REPO, env: {}, out: () => out, err: () => err };
+  const m = memoryIO({ cwd: REPO, stdin });
+  return Object.assign(m.io, { out: m.out, err: m.err });
 }
 
 const FAIL = "test/fixtures/policies/ai/model-artifact-digest/fail.yaml";

@@ -5,11 +5,11 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { Agent, request } from "node:http";
-import { PassThrough } from "node:stream";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { mlp, seededFloats, writeModel } from "../fixtures/onnx/build.ts";
 import { main } from "../../platform/cli/main.ts";
+import { memoryIO } from "../helpers/cli-io.ts";
 import { http, postJson, tempDir } from "./helpers.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -118,15 +118,6 @@ test("SIGTERM under steady load without a drain delay: in-flight requests finish
   assert.equal(r.code, 0, r.logs.slice(-5).join("\n"));
 });
 
-function captureIO(env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c) => (out += c));
-  stderr.on("data", (c) => (err += c));
-  return { io: { stdout, stderr, stdin: new PassThrough(), cwd: ROOT, env }, out: () => out, err: () => err };
-}
 
 const usageErrors: { name: string; argv: string[]; pattern: RegExp; env?: NodeJS.ProcessEnv }[] = [
   { name: "nothing to serve", argv: ["serve"], pattern: /nothing to serve/ },
@@ -140,7 +131,7 @@ const usageErrors: { name: string; argv: string[]; pattern: RegExp; env?: NodeJS
 
 for (const c of usageErrors) {
   test(`modelplane serve: ${c.name} exits 2 with a one-line message`, async () => {
-    const io = captureIO(c.env);
+    const io = memoryIO({ cwd: ROOT, env: c.env });
     const code = await main(c.argv, io.io);
     assert.equal(code, 2, io.err());
     assert.match(io.err(), c.pattern);
@@ -149,7 +140,7 @@ for (const c of usageErrors) {
 }
 
 test("modelplane serve --help lists the flags and their environment variables", async () => {
-  const io = captureIO();
+  const io = memoryIO({ cwd: ROOT });
   assert.equal(await main(["serve", "--help"], io.io), 0);
   assert.match(io.out(), /--model-repository/);
   assert.match(io.out(), /MODELPLANE_PORT/);
